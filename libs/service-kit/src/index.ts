@@ -1,0 +1,11 @@
+export { createService, type ServiceOptions } from './create-service.ts';
+export { type ServiceErrorCode, TributaryError, type TributaryErrorOptions } from './errors.ts';
+export type { GrpcEndpoint } from './grpc-server.ts';
+export type { HttpEndpoint } from './http-server.ts';
+export type { ListenAddress } from './listen-address.ts';
+export type { Logger } from './logger.ts';
+export type { Registry } from './metrics.ts';
+export type { FailingCheck, Readiness, ReadinessCheck } from './readiness.ts';
+export type { FatalHandler, Service, ServiceState } from './service.ts';
+export { type ServiceConfig, serviceSettings } from './service-settings.ts';
+export type { ShutdownHook } from './shutdown-hooks.ts';

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GrpcServer } from '../src/grpc-server.ts';
+import { PING_SERVICE_NAME, pingService } from './fixtures/ping-service.ts';
+import { checkHealth } from './support/grpc-client.ts';
+
+const pingImplementation = { ping: () => undefined };
+
+test('gRPC services can only be added before the server binds', async (t) => {
+  const server = new GrpcServer('127.0.0.1', 0);
+  t.after(() => server.close(0));
+  await server.listen();
+
+  assert.throws(() => server.addService(pingService, pingImplementation), {
+    code: 'SERVICE_INVALID_STATE',
+    context: { service: PING_SERVICE_NAME },
+  });
+});
+
+test('health follows setServing for the overall status and every added service', async (t) => {
+  const server = new GrpcServer('127.0.0.1', 0);
+  t.after(() => server.close(0));
+  server.addService(pingService, pingImplementation);
+  await server.listen();
+  const address = `127.0.0.1:${server.address?.port}`;
+
+  server.setServing(true);
+  assert.deepEqual(
+    [await checkHealth(address, ''), await checkHealth(address, PING_SERVICE_NAME)],
+    ['SERVING', 'SERVING'],
+  );
+  server.setServing(false);
+  assert.deepEqual(
+    [await checkHealth(address, ''), await checkHealth(address, PING_SERVICE_NAME)],
+    ['NOT_SERVING', 'NOT_SERVING'],
+  );
+});
