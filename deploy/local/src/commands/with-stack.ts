@@ -1,0 +1,20 @@
+import { ensurePrerequisites } from '../prerequisites/index.ts';
+import { progress } from '../progress.ts';
+import type { Settings } from '../settings.ts';
+import { stackDown, stackIsUp, stackUp } from '../stack/stack.ts';
+import type { StackState } from '../stack/state.ts';
+
+/** Runs `action` against the stack, bringing it down afterwards only when this call brought it up. */
+export async function withStack<T>(
+  settings: Settings,
+  action: (state: StackState) => Promise<T>,
+): Promise<T> {
+  await ensurePrerequisites(settings);
+  const wasUp = await stackIsUp(settings);
+  if (!wasUp) progress('stack', 'not up: starting it now and stopping it afterwards');
+  try {
+    return await action(await stackUp(settings));
+  } finally {
+    if (!wasUp) await stackDown(settings);
+  }
+}
