@@ -85,7 +85,8 @@ function ensureDependencies(env) {
   });
   if (pnpm.error || pnpm.status !== 0) {
     fail(
-      `pnpm install --frozen-lockfile failed (${pnpm.error?.message ?? `exit ${pnpm.status}`}); if package.json changed, run \`pnpm install\` and commit pnpm-lock.yaml`,
+      `pnpm install --frozen-lockfile failed (${pnpm.error?.message ?? `exit ${pnpm.status}`}): see pnpm's message above. ` +
+        'An outdated lockfile needs `pnpm install` and a commit of pnpm-lock.yaml; ignored build scripts need an allowBuilds entry in pnpm-workspace.yaml',
     );
   }
   writeFileSync(stampFile, `${hash}\n`);
