@@ -170,6 +170,13 @@ const append = <T>(map: Map<ContenderName, T[]>, name: ContenderName, value: T) 
 const profiles: Partial<Record<NodeContenderName, PhaseProfile[]>> = {};
 
 await topics.connect();
+// Interrupted: delete this run's topics and groups before going, so no bench topic outlives the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: deleting this run's topics`);
+    void topics.close().finally(() => process.exit(130));
+  });
+}
 try {
   progress(`warming up the cluster at ${brokers.join(',')}`);
   await warmUpCluster(brokers, topics);
