@@ -1,0 +1,23 @@
+export { AtLeastOnceConsumer, type AtLeastOnceConsumerOptions } from './at-least-once-consumer.ts';
+export { createKafka } from './client.ts';
+export type { ConsumerLoopOptions, ReadinessSignal, StartPosition } from './consumer-loop.ts';
+export { DEAD_LETTER_HEADERS, type DeadLetterFailure } from './dead-letter.ts';
+export { isRetriable, KafkaLayerError, type KafkaLayerErrorCode } from './errors.ts';
+export {
+  type ExactlyOnceContext,
+  ExactlyOnceProcessor,
+  type ExactlyOnceProcessorOptions,
+} from './exactly-once-processor.ts';
+export { type BatchHandler, type HandlerContext, handle, type TopicHandler } from './handler.ts';
+export { KafkaMetrics } from './metrics.ts';
+export { BatchingProducer, type BatchingProducerOptions } from './producer.ts';
+export type { ConsumedRecord, OutgoingRecord } from './records.ts';
+export { type KafkaSettings, kafkaSettings } from './settings.ts';
+export {
+  type AnyTopicSpec,
+  type CleanupPolicy,
+  defineTopic,
+  type TopicDeclaration,
+  type TopicSpec,
+} from './topic.ts';
+export { type DriftKind, type EnsureReport, type TopicDrift, TopicRegistry } from './topic-registry.ts';

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Admin, Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import {
+  BatchingProducer,
+  DEAD_LETTER_HEADERS,
+  ExactlyOnceProcessor,
+  handle,
+  TopicRegistry,
+  type TopicSpec,
+} from '../src/index.ts';
+import type { Item } from './fixtures/item-topic.ts';
+import {
+  committedTotal,
+  endOffsets,
+  exitOf,
+  itemTopic,
+  readTopic,
+  stackBrokers,
+  startFixture,
+  testKafka,
+  testLogger,
+  uniqueName,
+  waitFor,
+} from './support.ts';
+
+describe('ExactlyOnceProcessor against the real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: BatchingProducer;
+  const topics: string[] = [];
+
+  async function declare(...declared: TopicSpec<string, Item>[]): Promise<void> {
+    const registry = new TopicRegistry(declared, { defaultReplicationFactor: 1 });
+    await registry.ensure(admin);
+    topics.push(...registry.topics.map((t) => t.name));
+  }
+
+  async function produceItems(topic: TopicSpec<string, Item>, count: number): Promise<void> {
+    const records = Array.from({ length: count }, (_, id) => ({
+      key: `k${id % 17}`,
+      value: { id, text: `item ${id}` },
+    }));
+    await producer.send(topic, records);
+  }
+
+  async function endTotal(topic: string): Promise<bigint> {
+    return [...(await endOffsets(admin, topic)).values()].reduce((a, b) => a + b, 0n);
+  }
+
+  before(async () => {
+    kafka = await testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    producer = new BatchingProducer(kafka);
+    await producer.connect();
+  });
+
+  after(async () => {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics }).catch(() => {});
+    await admin.disconnect();
+  });
+
+  it('makes output, dead letters and offsets visible together to read_committed readers', async () => {
+    const input = itemTopic('eos-in', 2);
+    const output = itemTopic('eos-out', 2);
+    await declare(input, output);
+    await produceItems(input, 100);
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({ topic: input.name, messages: [{ key: 'bad', value: 'not json' }] });
+    await raw.disconnect();
+    const appId = uniqueName('eos-app');
+    const processor = new ExactlyOnceProcessor(
+      kafka,
+      {
+        appId,
+        handlers: [
+          handle(input, (records, context) => {
+            for (const record of records)
+              context.send(output, { key: record.key, value: { ...record.value, text: 'done' } });
+          }),
+        ],
+      },
+      { registry: new Registry(), logger: testLogger },
+    );
+    const running = processor.start();
+    await waitFor('all input offsets committed', async () =>
+      (await committedTotal(kafka, appId, input.name)) === 101n ? true : undefined,
+    );
+    await processor.stop();
+    await running;
+
+    const outputs = await readTopic(kafka, output.name);
+    assert.deepEqual(
+      outputs.map((record) => (JSON.parse(record.value) as Item).id).sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, id) => id),
+    );
+    const letters = await readTopic(kafka, input.deadLetterTopic);
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0]?.headers[DEAD_LETTER_HEADERS.failure], 'malformed');
+    assert.equal(processor.transactionalId(input.name, 1), `${appId}-${input.name}-1`);
+  });
+
+  it('after repeated SIGKILLs mid-stream, read_committed output equals the reference exactly once', async () => {
+    const input = itemTopic('eos-kill-in', 3);
+    const output = itemTopic('eos-kill-out', 3);
+    await declare(input, output);
+    const total = 6000;
+    const fanOut = 5;
+    // Many small input batches make many small transactions, so a kill often lands inside one.
+    for (let first = 0; first < total; first += 20) {
+      const chunk = Array.from({ length: 20 }, (_, i) => first + i);
+      await producer.send(
+        input,
+        chunk.map((id) => ({ key: `k${id % 17}`, value: { id, text: `item ${id}` } })),
+      );
+    }
+    const appId = uniqueName('eos-kill-app');
+    const env = {
+      TRIBUTARY_KAFKA_BROKERS: (await stackBrokers()).join(','),
+      INPUT_TOPIC: input.name,
+      OUTPUT_TOPIC: output.name,
+      APP_ID: appId,
+      FAN_OUT: String(fanOut),
+      MAX_BYTES_PER_PARTITION: '1024',
+    };
+
+    let kills = 0;
+    for (; kills < 6; kills += 1) {
+      if ((await committedTotal(kafka, appId, input.name)) === BigInt(total)) break;
+      const worker = startFixture('exactly-once-worker', env);
+      const before = await endTotal(output.name);
+      await waitFor(
+        'output to advance',
+        async () => ((await endTotal(output.name)) > before ? true : undefined),
+        120_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+      worker.child.kill('SIGKILL');
+      await exitOf(worker.child);
+    }
+
+    const last = startFixture('exactly-once-worker', env);
+    await waitFor(
+      'the whole input committed',
+      async () => ((await committedTotal(kafka, appId, input.name)) === BigInt(total) ? true : undefined),
+      180_000,
+    );
+    last.child.kill('SIGTERM');
+    assert.equal((await exitOf(last.child)).code, 0);
+
+    assert.equal(kills, 6, 'every kill landed mid-stream');
+    const everything = await readTopic(kafka, output.name, { readUncommitted: true });
+    const reference = Array.from({ length: total * fanOut }, (_, id) => id);
+    const outputs = await readTopic(kafka, output.name);
+    const ids = outputs.map((record) => (JSON.parse(record.value) as Item).id).sort((a, b) => a - b);
+    assert.deepEqual(ids, reference, 'each output exactly once');
+    assert.ok(outputs.every((record) => (JSON.parse(record.value) as Item).text.startsWith('ITEM ')));
+    // Evidence that kills hit open transactions: their aborted records are on the log, invisible above.
+    assert.ok(
+      everything.length > outputs.length,
+      `${everything.length - outputs.length} aborted records on the log`,
+    );
+  });
+});
