@@ -1,0 +1,1 @@
+export { machineRegime, machineTemperature, RegimePrediction } from './machine-topics.ts';
