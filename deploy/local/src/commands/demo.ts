@@ -13,7 +13,11 @@ export async function demoCommand(settings: Settings, args: string[]): Promise<n
   parseArgs({ args, options: {} });
   await ensurePrerequisites(settings);
   await stackUp(settings);
-  return runForwardingSignals(process.execPath, ['--import', 'tsx', path.join(settings.repoRoot, 'deploy/demo/src/index.ts')], {
-    cwd: settings.repoRoot,
-  });
+  return runForwardingSignals(
+    process.execPath,
+    ['--import', 'tsx', path.join(settings.repoRoot, 'deploy/demo/src/index.ts')],
+    {
+      cwd: settings.repoRoot,
+    },
+  );
 }
