@@ -20,6 +20,11 @@ export interface ExactlyOnceProcessorOptions extends Omit<ConsumerLoopOptions, '
   readonly appId: string;
   readonly handlers: readonly TopicHandler<ExactlyOnceContext>[];
   readonly transactionTimeoutMs?: number;
+  /**
+   * Told the member's new assignment (topic → partitions) after every group join, before any batch of
+   * it is handled: a stateful handler drops the state of partitions it no longer owns.
+   */
+  readonly onAssignment?: (assignment: Readonly<Record<string, number[]>>) => void;
 }
 
 class TransactionContext implements ExactlyOnceContext {
@@ -135,7 +140,10 @@ export class ExactlyOnceProcessor {
         undo: async ({ handler, batch }) => {
           await handler.revert?.(batch.partition);
         },
-        assigned: (assignment) => producers.retain(assignment),
+        assigned: (assignment) => {
+          options.onAssignment?.(assignment);
+          return producers.retain(assignment);
+        },
         close: () => producers.closeAll(),
       },
       { metrics, logger },

@@ -70,6 +70,16 @@ export class MachineFeatureState {
     return this.#lastTimestamp;
   }
 
+  /** An independent copy: what a streaming service keeps to undo a batch whose transaction aborted. */
+  clone(): MachineFeatureState {
+    const copy = new MachineFeatureState(this.#config);
+    copy.#ring.set(this.#ring);
+    copy.#count = this.#count;
+    copy.#next = this.#next;
+    copy.#lastTimestamp = this.#lastTimestamp;
+    return copy;
+  }
+
   /**
    * Adds a reading and writes its features into `out` at `at`. Returns false, changing nothing, for a
    * reading older than the last one accepted: late readings would reorder the window (equal times pass).
