@@ -81,7 +81,8 @@ function ensureDependencies(env) {
   const pnpm = spawnSync(path.join(pnpmBinDir, 'pnpm'), ['install', '--frozen-lockfile'], {
     cwd: root,
     env,
-    stdio: 'inherit',
+    // pnpm's progress goes to stderr: stdout belongs to the command (`bench` prints JSON there).
+    stdio: ['ignore', 2, 2],
   });
   if (pnpm.error || pnpm.status !== 0) {
     fail(
