@@ -36,6 +36,10 @@ export const classifierSettings = {
     max: 64,
     doc: 'Input partitions handled at once (each keeps its order)',
   }),
+  sessionTimeoutMs: env.duration('REGIME_CLASSIFIER_SESSION_TIMEOUT', {
+    default: '30s',
+    doc: 'Consumer group session timeout: how long a crashed instance keeps its partitions (broker bounds: 6s..5m by default)',
+  }),
   maxBytesPerPartition: env.int('REGIME_CLASSIFIER_MAX_BYTES_PER_PARTITION', {
     default: 1024 * 1024,
     min: 1024,

@@ -55,6 +55,7 @@ const processor = new ExactlyOnceProcessor(
     handlers: classifierTopology({ topics, features, models, metrics }),
     partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
     maxBytesPerPartition: config.maxBytesPerPartition,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     readiness: service.readiness.register('kafka-processor'),
     onCrash: (error) => service.fail(error),
     onAssignment: (assignment) => features.retain(assignment[topics.input.name] ?? []),
