@@ -46,6 +46,7 @@ export const USAGE = `usage: sensor-source --mode generated|article|file [option
   --machines N           simulated machines (default 20; article: 1)
   --start-time T|now     event time of the first reading, ISO 8601 or epoch ms: replay with event
                          times T, T+interval, ...; now (default): live, stamped with the wall clock
+                         (file mode always keeps the file's event times)
   --interval-ms MS       event-time step between a machine's readings in replay (default 1000)
   --file PATH            readings file for --mode file
   --topic NAME           output topic (default ${machineTemperature.name})

@@ -44,7 +44,8 @@ export async function runSource(
   const pacer = options.rate === undefined ? undefined : new TokenBucket(options.rate);
   const chunkSize =
     options.rate === undefined ? CHUNK : Math.max(1, Math.min(CHUNK, Math.floor(options.rate / 20)));
-  const live = options.startTime === undefined;
+  // A file keeps the event times it was written with; generators are live unless given a start time.
+  const live = options.mode !== 'file' && options.startTime === undefined;
   const lastStamp = new Map<string, number>();
   const pending: Promise<void>[] = [];
   const started = performance.now();

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readStackState } from '@tributary/local-stack';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { pino } from 'pino';
+import { parseSourceArgs } from '../src/config.ts';
+import { runSource } from '../src/run.ts';
+import { BAD_LINE_HEADERS } from '../src/topology.ts';
+
+const logger = pino({ level: process.env.TRIBUTARY_TEST_LOG ?? 'silent' });
+const uniqueName = (prefix: string) => `test.${prefix}.${randomUUID().slice(0, 8)}`;
+
+interface Read {
+  partition: number;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Everything on a topic up to its end when called, in partition/offset order. */
+async function readAll(kafka: Kafka, admin: Admin, topic: string): Promise<Read[]> {
+  const ends = new Map(
+    (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, BigInt(high)]),
+  );
+  const remaining = new Map([...ends].filter(([, end]) => end > 0n));
+  const records: Read[] = [];
+  if (remaining.size === 0) return records;
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const done = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const end = remaining.get(payload.partition);
+      if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) remaining.delete(payload.partition);
+      if (remaining.size === 0) resolve();
+    });
+  });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
+        records.push({
+          partition: batch.partition,
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers,
+        });
+      }
+    },
+  });
+  await done;
+  await consumer.disconnect();
+  return records.sort((a, b) => a.partition - b.partition);
+}
+
+describe('sensor-source against the real broker', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let dir: string;
+  const topics: string[] = [];
+
+  before(async () => {
+    const brokers = (await readStackState()).kafka.brokers;
+    kafka = new Kafka({ clientId: 'sensor-source-test', brokers, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    await admin.connect();
+    dir = await mkdtemp(join(tmpdir(), 'sensor-source-'));
+  });
+
+  after(async () => {
+    await admin.deleteTopics({ topics }).catch(() => {});
+    await admin.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a bounded generated run lands exactly N readings keyed by machine, the same for the same seed', async () => {
+    const runs: Read[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const topic = uniqueName('source-generated');
+      topics.push(topic, `${topic}.dlq`);
+      const options = parseSourceArgs([
+        '--mode=generated',
+        '--count=5000',
+        '--machines=7',
+        '--seed=9',
+        '--rate=max',
+        '--start-time=2024-03-01T00:00:00Z',
+        `--topic=${topic}`,
+      ]);
+      const report = await runSource(options, { kafka, logger });
+      assert.equal(report.produced, 5_000);
+      runs.push(await readAll(kafka, admin, topic));
+    }
+    const [first, second] = runs as [Read[], Read[]];
+    assert.equal(first.length, 5_000);
+    const machines = new Set<string>();
+    const partitionOf = new Map<string, number>();
+    for (const record of first) {
+      const reading = JSON.parse(record.value) as { machine: string; timestamp: number };
+      assert.equal(record.key, reading.machine);
+      machines.add(reading.machine);
+      // Keyed by machine: one machine, one partition.
+      assert.equal(partitionOf.get(reading.machine) ?? record.partition, record.partition);
+      partitionOf.set(reading.machine, record.partition);
+    }
+    assert.equal(machines.size, 7);
+    assert.deepEqual(
+      second.map((record) => record.value),
+      first.map((record) => record.value),
+    );
+  });
+
+  it('a file replay sends its bad lines to the DLQ with line number and reason, and the good ones on', async () => {
+    const topic = uniqueName('source-file');
+    topics.push(topic, `${topic}.dlq`);
+    const file = join(dir, 'readings.jsonl');
+    const lines = [
+      '{"machine":"m1","timestamp":1000,"temperature":50.5}',
+      'not json at all',
+      '{"machine":"m1","timestamp":2000,"temperature":"hot"}',
+      '{"machine":"m2","timestamp":1000,"temperature":61}',
+      '',
+      '{"machine":"m1","timestamp":3000}',
+      '{"machine":"m2","timestamp":2000,"temperature":60}',
+    ];
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const report = await runSource(
+      parseSourceArgs(['--mode=file', `--file=${file}`, '--rate=max', `--topic=${topic}`]),
+      { kafka, logger },
+    );
+    assert.deepEqual(
+      { produced: report.produced, deadLettered: report.deadLettered },
+      { produced: 3, deadLettered: 3 },
+    );
+    const readings = await readAll(kafka, admin, topic);
+    assert.deepEqual(
+      readings.map((record) => JSON.parse(record.value).timestamp as number).sort(),
+      [1000, 1000, 2000],
+    );
+    const letters = await readAll(kafka, admin, `${topic}.dlq`);
+    assert.deepEqual(
+      letters.map((letter) => [letter.headers[BAD_LINE_HEADERS.line], letter.value]),
+      [
+        ['2', lines[1]],
+        ['3', lines[2]],
+        ['6', lines[5]],
+      ],
+    );
+    assert.match(letters[0]?.headers[BAD_LINE_HEADERS.reason] ?? '', /invalid JSON/);
+    assert.match(letters[1]?.headers[BAD_LINE_HEADERS.reason] ?? '', /temperature/);
+    assert.equal(letters[2]?.headers[BAD_LINE_HEADERS.source], file);
+  });
+});
