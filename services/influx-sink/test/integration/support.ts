@@ -1,0 +1,269 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { defineTopic, type TopicSpec } from '@tributary/kafka';
+import { machineRegime, type RegimePrediction } from '@tributary/topics';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
+
+export type LogLine = Record<string, unknown> & { readonly msg?: string };
+
+export function uniqueName(prefix: string): string {
+  return `test.${prefix}.${randomUUID().slice(0, 8)}`;
+}
+
+/** A machine.regime-shaped topic with a unique name (3 partitions, its own DLQ). */
+export function regimeTopic(prefix: string): TopicSpec<string, RegimePrediction> {
+  const name = uniqueName(prefix);
+  return defineTopic({ ...machineRegime, name, partitions: 3, deadLetterTopic: `${name}.dlq` });
+}
+
+export function testKafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'influx-sink-test', brokers, logLevel: logLevel.NOTHING });
+}
+
+/** `count` predictions over 6 machines, one reading per machine per second of event time. */
+export function predictions(count: number, from = 0, base = Date.UTC(2024, 0, 1)): RegimePrediction[] {
+  return Array.from({ length: count }, (_, index) => {
+    const i = from + index;
+    const regime = i % 3;
+    return {
+      machine: `m${i % 6}`,
+      timestamp: base + Math.floor(i / 6) * 1000,
+      temperature: 40 + regime * 20 + (i % 7) / 10,
+      regime,
+      confidence: 0.5 + (i % 50) / 100,
+      modelVersion: 'v-test',
+    };
+  });
+}
+
+export async function committedByPartition(admin: Admin, groupId: string, topic: string) {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map(
+    (committed?.partitions ?? []).map(({ partition, offset }) => [
+      partition,
+      // -1: no commit; -2 and below: a reset marker such as earliest, nothing processed.
+      BigInt(offset) < 0n ? 0n : BigInt(offset),
+    ]),
+  );
+}
+
+export async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<bigint> {
+  let total = 0n;
+  for (const offset of (await committedByPartition(admin, groupId, topic)).values()) total += offset;
+  return total;
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** InfluxQL over the 1.x endpoint, for the test's own checks (independent of the client under test). */
+export async function influxQuery(url: string, db: string, q: string): Promise<unknown[][]> {
+  const response = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`, {
+    method: 'POST',
+  });
+  if (!response.ok) throw new Error(`InfluxQL ${q}: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as {
+    results: { series?: { columns: string[]; values: unknown[][] }[]; error?: string }[];
+  };
+  const result = body.results[0];
+  if (result?.error) throw new Error(`InfluxQL ${q}: ${result.error}`);
+  return (result?.series ?? []).flatMap((series) => series.values);
+}
+
+export interface StoredPoint {
+  readonly time: number;
+  readonly machine: string;
+  readonly regime: string;
+  readonly temperature: number;
+  readonly confidence: number;
+  readonly regimeId: number;
+  readonly modelVersion: string;
+}
+
+export async function storedPoints(url: string, db: string): Promise<StoredPoint[]> {
+  const rows = await influxQuery(
+    url,
+    db,
+    'SELECT "temperature", "confidence", "regime_id", "model_version", "machine", "regime" FROM "machine_regime"',
+  );
+  return rows.map(([time, temperature, confidence, regimeId, modelVersion, machine, regime]) => ({
+    time: time as number,
+    temperature: temperature as number,
+    confidence: confidence as number,
+    regimeId: regimeId as number,
+    modelVersion: modelVersion as string,
+    machine: machine as string,
+    regime: regime as string,
+  }));
+}
+
+export async function createDatabase(url: string, db: string): Promise<void> {
+  await influxQuery(url, db, `CREATE DATABASE "${db}"`);
+}
+
+export async function dropDatabase(url: string, db: string): Promise<void> {
+  await influxQuery(url, db, `DROP DATABASE "${db}"`).catch(() => undefined);
+}
+
+/** The sink run as a real process (the fixture wires src/sink-service.ts to a test topic). */
+export class SinkProcess {
+  readonly logs: LogLine[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #child: ChildProcess;
+
+  constructor(env: Record<string, string>) {
+    const script = fileURLToPath(new URL('../fixtures/sink-for-topic.ts', import.meta.url));
+    this.#child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: {
+        ...process.env,
+        TRIBUTARY_HTTP_HOST: '127.0.0.1',
+        TRIBUTARY_HTTP_PORT: '0',
+        TRIBUTARY_GRPC_HOST: '127.0.0.1',
+        TRIBUTARY_GRPC_PORT: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (this.#child.stdout) {
+      createInterface({ input: this.#child.stdout }).on('line', (line) => {
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ msg: line });
+        }
+      });
+    }
+    this.exited = once(this.#child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.#child.kill(signal);
+  }
+
+  async httpPort(): Promise<number> {
+    const line = await waitFor('the sink to run', () =>
+      this.logs.find((entry) => entry.msg === 'service running'),
+    );
+    return line.httpPort as number;
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`http://127.0.0.1:${await this.httpPort()}/metrics`)).text();
+  }
+
+  async ready(): Promise<boolean> {
+    return (await fetch(`http://127.0.0.1:${await this.httpPort()}/readyz`)).ok;
+  }
+}
+
+/** Sums every sample of a metric that carries all the given labels. */
+export function metricSum(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (!Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`))) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+/** influxd as the local stack builds it (see deploy/local/src/prerequisites/influxdb-binary.ts). */
+export function influxdBinary(): string {
+  const cache = process.env.TRIBUTARY_CACHE || path.join(homedir(), '.cache', 'tributary');
+  return path.join(cache, 'influxdb-1.8.10', 'bin', 'influxd');
+}
+
+/**
+ * A private InfluxDB 1.8 a test may stop and start: the same config the local stack writes
+ * (deploy/local/src/components/influxdb.ts), on ports and a data dir of its own.
+ */
+export class PrivateInfluxd {
+  readonly dir: string;
+  readonly port: number;
+  readonly #rpcPort: number;
+  #child: ChildProcess | undefined;
+
+  private constructor(dir: string, port: number, rpcPort: number) {
+    this.dir = dir;
+    this.port = port;
+    this.#rpcPort = rpcPort;
+  }
+
+  static async create(dir: string): Promise<PrivateInfluxd> {
+    return new PrivateInfluxd(dir, await freePort(), await freePort());
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const config = path.join(this.dir, 'influxdb.conf');
+    await writeFile(
+      config,
+      `reporting-disabled = true
+bind-address = "127.0.0.1:${this.#rpcPort}"
+[meta]
+  dir = "${path.join(this.dir, 'meta')}"
+[data]
+  dir = "${path.join(this.dir, 'data')}"
+  wal-dir = "${path.join(this.dir, 'wal')}"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${this.port}"
+  flux-enabled = true
+  log-enabled = false
+`,
+    );
+    this.#child = spawn(influxdBinary(), ['-config', config], { stdio: 'ignore' });
+    await waitFor(
+      'private influxd to answer /ping',
+      async () =>
+        (await fetch(`${this.url}/ping`).catch(() => undefined))?.status === 204 ? true : undefined,
+      60_000,
+    );
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await exited;
+    this.#child = undefined;
+  }
+}
