@@ -21,12 +21,15 @@ const dashboardFile = new URL('../../../../deploy/grafana/dashboards/machine-reg
 /** Grafana's Flux macros, as it substitutes them for a dashboard time range of the last hour. */
 function substitute(query: string, bucket: string, machines: readonly string[]): string {
   const now = Date.now();
-  return query
-    .replaceAll('v.timeRangeStart', new Date(now - 3600_000).toISOString())
-    .replaceAll('v.timeRangeStop', new Date(now + 60_000).toISOString())
-    .replaceAll('v.windowPeriod', '10s')
-    .replaceAll('v.defaultBucket', JSON.stringify(bucket))
-    .replaceAll('${machine:regex}', `(${machines.join('|')})`);
+  return (
+    query
+      .replaceAll('v.timeRangeStart', new Date(now - 3600_000).toISOString())
+      .replaceAll('v.timeRangeStop', new Date(now + 60_000).toISOString())
+      .replaceAll('v.windowPeriod', '10s')
+      .replaceAll('v.defaultBucket', JSON.stringify(bucket))
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
+      .replaceAll('${machine:regex}', `(${machines.join('|')})`)
+  );
 }
 
 /** Runs Flux through /api/v2/query as Grafana does; returns the CSV's data rows as records. */
