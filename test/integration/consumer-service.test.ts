@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readStackState } from '@tributary/local-stack';
 import { Kafka, logLevel } from 'kafkajs';
-import { grpcHealth, ServiceProcess, sample, uniqueName } from './support.ts';
+import { grpcHealth, sample, startFixtureService, uniqueName } from './support.ts';
 
 describe('a consumer service on the kit and the Kafka layer, run as a process', () => {
   let kafka: Kafka;
@@ -40,7 +40,7 @@ describe('a consumer service on the kit and the Kafka layer, run as a process', 
     await producer.disconnect();
     const sinkFile = join(await mkdtemp(join(tmpdir(), 'tributary-sigterm-')), 'sink.txt');
 
-    const service = new ServiceProcess('consumer-service', {
+    const service = startFixtureService('consumer-service', {
       TRIBUTARY_KAFKA_BROKERS: brokers.join(','),
       TRIBUTARY_SHUTDOWN_DEADLINE: '30s',
       FIXTURE_TOPIC: topic,
@@ -48,7 +48,7 @@ describe('a consumer service on the kit and the Kafka layer, run as a process', 
       FIXTURE_SINK_FILE: sinkFile,
       FIXTURE_BATCH_DELAY: '1500ms',
     });
-    const running = await service.waitForLog((line) => line.msg === 'service running');
+    const running = await service.running();
     const httpUrl = `http://127.0.0.1:${running.httpPort}`;
     const grpcAddress = `127.0.0.1:${running.grpcPort}`;
     await service.waitForLog((line) => line.msg === 'batch finished');

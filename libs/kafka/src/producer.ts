@@ -1,4 +1,11 @@
-import { CompressionTypes, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type TopicMessages,
+} from 'kafkajs';
 import { KafkaLayerError } from './errors.ts';
 import type { KafkaMetrics } from './metrics.ts';
 import { encodeRecord, type OutgoingRecord } from './records.ts';
@@ -46,6 +53,8 @@ export class BatchingProducer {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       retry: IDEMPOTENT_RETRY,
+      // Java-compatible murmur2: a key lands where Kafka's own clients would put it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.#lingerMs = options.lingerMs ?? 0;
     this.#maxBatchRecords = options.maxBatchRecords ?? 10_000;

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { IDEMPOTENT_RETRY } from './retry.ts';
 
 /**
@@ -68,6 +68,8 @@ export class TransactionalProducers {
       transactionTimeout: this.#transactionTimeoutMs,
       allowAutoTopicCreation: false,
       retry: IDEMPOTENT_RETRY,
+      // Java-compatible murmur2: a key lands where Kafka's own clients would put it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
     return producer;

@@ -15,7 +15,7 @@ export async function demoCommand(settings: Settings, args: string[]): Promise<n
   await stackUp(settings);
   return runForwardingSignals(
     process.execPath,
-    ['--import', 'tsx', path.join(settings.repoRoot, 'deploy/demo/src/index.ts')],
+    ['--import', 'tsx', path.join(settings.repoRoot, 'deploy/demo/src/main.ts')],
     {
       cwd: settings.repoRoot,
     },
