@@ -28,7 +28,7 @@ export const influxSinkSettings = {
   },
   topics: env.list('INFLUX_SINK_TOPICS', {
     optional: true,
-    doc: 'Topics to sink, comma-separated; each must have a mapping. Unset: every mapped topic',
+    doc: 'Topics to sink, comma-separated; each must have a mapping (`mapped=actual` applies the mapping of topic `mapped` to topic `actual`). Unset: every mapped topic',
   }),
   groupId: env.string('INFLUX_SINK_GROUP_ID', {
     default: 'influx-sink',
