@@ -18,7 +18,7 @@ export async function runScript(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
   });
   child.stderr?.on('data', (chunk: Buffer) => {
