@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readStackState } from '@tributary/local-stack';
+import { grpcHealth, uniqueName } from '@tributary/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { grpcHealth, sample, startFixtureService, uniqueName } from './support.ts';
+import { sample, startFixtureService } from './support.ts';
 
 describe('a consumer service on the kit and the Kafka layer, run as a process', () => {
   let kafka: Kafka;

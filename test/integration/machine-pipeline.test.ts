@@ -9,9 +9,9 @@ import { runScript, ServiceProcess } from '@tributary/demo';
 import { defineTopic, TopicRegistry } from '@tributary/kafka';
 import { readStackState, type StackState } from '@tributary/local-stack';
 import { generateReadings } from '@tributary/sensors';
+import { influxSeries, testKafka, uniqueName, waitFor } from '@tributary/testing';
 import { machineRegime, machineTemperature } from '@tributary/topics';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
-import { uniqueName } from './support.ts';
+import type { Admin } from 'kafkajs';
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const SEED = 31;
@@ -19,31 +19,13 @@ const MACHINES = 8;
 const READINGS = 12_000;
 const START = Date.UTC(2025, 0, 6);
 
-async function influxql(
-  stack: StackState,
-  db: string,
-  q: string,
-): Promise<{ name?: string; tags?: Record<string, string>; values?: unknown[][] }[]> {
-  const url = `${stack.influx.url}/query?db=${encodeURIComponent(db)}&epoch=ms&q=${encodeURIComponent(q)}`;
-  const response = await fetch(url, { method: q.startsWith('SELECT') ? 'GET' : 'POST' });
-  assert.equal(response.status, 200, `InfluxDB refused ${q}`);
-  const body = (await response.json()) as {
-    results: { series?: { name?: string; tags?: Record<string, string>; values?: unknown[][] }[] }[];
-  };
-  return body.results[0]?.series ?? [];
-}
-
 async function pointCount(stack: StackState, db: string): Promise<number> {
-  const [series] = await influxql(stack, db, 'SELECT count("temperature") FROM "machine_regime"');
+  const [series] = await influxSeries(
+    stack.influx.url,
+    db,
+    'SELECT count("temperature") FROM "machine_regime"',
+  );
   return Number(series?.values?.[0]?.[1] ?? 0);
-}
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('machine temperatures end to end: sensor-source â†’ regime-classifier â†’ influx-sink â†’ InfluxDB', () => {
@@ -58,11 +40,7 @@ describe('machine temperatures end to end: sensor-source â†’ regime-classifier â
 
   before(async () => {
     stack = await readStackState();
-    admin = new Kafka({
-      clientId: 'tributary-test',
-      brokers: stack.kafka.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    admin = (await testKafka(stack.kafka.brokers)).admin();
     await admin.connect();
     const registry = new TopicRegistry(
       [
@@ -83,7 +61,7 @@ describe('machine temperatures end to end: sensor-source â†’ regime-classifier â
     );
     await registry.ensure(admin);
     topics.push(...registry.topics.map((topic) => topic.name));
-    await influxql(stack, '', `CREATE DATABASE "${database}"`);
+    await influxSeries(stack.influx.url, '', `CREATE DATABASE "${database}"`);
     workDir = await mkdtemp(join(tmpdir(), 'tributary-e2e-'));
   });
 
@@ -91,7 +69,7 @@ describe('machine temperatures end to end: sensor-source â†’ regime-classifier â
     await Promise.allSettled(services.map((service) => service.stop()));
     await admin.deleteTopics({ topics }).catch(() => {});
     await admin.disconnect();
-    await influxql(stack, '', `DROP DATABASE "${database}"`).catch(() => {});
+    await influxSeries(stack.influx.url, '', `DROP DATABASE "${database}"`).catch(() => {});
     await rm(workDir, { recursive: true, force: true });
   });
 
@@ -179,22 +157,34 @@ describe('machine temperatures end to end: sensor-source â†’ regime-classifier â
       { quiet: true },
     );
 
-    await until('the classifier to be mid-stream', async () => (await outputEnd()) > 2_000);
+    await waitFor(
+      'the classifier to be mid-stream',
+      async () => ((await outputEnd()) > 2_000 ? true : undefined),
+      180_000,
+    );
     classifier.kill('SIGKILL');
     assert.equal((await classifier.exited).signal, 'SIGKILL');
     classifier = startClassifier();
-    await until('the sink to be mid-stream', async () => (await pointCount(stack, database)) > 4_000);
+    await waitFor(
+      'the sink to be mid-stream',
+      async () => ((await pointCount(stack, database)) > 4_000 ? true : undefined),
+      180_000,
+    );
     sink.kill('SIGKILL');
     assert.equal((await sink.exited).signal, 'SIGKILL');
     sink = startSink();
     await source;
-    await until('every reading in InfluxDB', async () => (await pointCount(stack, database)) >= READINGS);
+    await waitFor(
+      'every reading in InfluxDB',
+      async () => ((await pointCount(stack, database)) >= READINGS ? true : undefined),
+      180_000,
+    );
 
     // Exactly once: as many points as readings, one per (machine, event time), every one with a regime.
     assert.equal(await pointCount(stack, database), READINGS);
     const rows = new Map<string, number>();
-    for (const series of await influxql(
-      stack,
+    for (const series of await influxSeries(
+      stack.influx.url,
       database,
       'SELECT "temperature", "regime_id" FROM "machine_regime" GROUP BY "machine"',
     )) {

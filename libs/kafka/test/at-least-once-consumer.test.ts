@@ -4,6 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { committedTotal, readTopic, stackBrokers, testKafka, uniqueName, waitFor } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -17,18 +18,7 @@ import {
   type TopicSpec,
 } from '../src/index.ts';
 import type { Item } from './fixtures/item-topic.ts';
-import {
-  committedTotal,
-  exitOf,
-  itemTopic,
-  readTopic,
-  stackBrokers,
-  startFixture,
-  testKafka,
-  testLogger,
-  uniqueName,
-  waitFor,
-} from './support.ts';
+import { exitOf, itemTopic, startFixture, testLogger } from './support.ts';
 
 describe('AtLeastOnceConsumer against the real broker', () => {
   let kafka: Kafka;

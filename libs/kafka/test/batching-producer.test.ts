@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readTopic, testKafka } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BatchingProducer, KafkaMetrics, TopicRegistry } from '../src/index.ts';
-import { itemTopic, readTopic, testKafka } from './support.ts';
+import { itemTopic } from './support.ts';
 
 describe('BatchingProducer against the real broker', () => {
   let kafka: Kafka;

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '@tributary/config';
 import { readStackState, type StackState } from '@tributary/local-stack';
+import { readTopic, testKafka } from '@tributary/testing';
 import { createKafka, kafkaSettings, TopicRegistry } from '../src/index.ts';
-import { itemTopic, readTopic, testKafka, testLogger } from './support.ts';
+import { itemTopic, testLogger } from './support.ts';
 
 describe('Kafka settings', () => {
   it('fails on a bad SASL mechanism, naming the variable', () => {

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import {
+  committedTotal,
+  endOffsets,
+  readTopic,
+  stackBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -11,19 +20,7 @@ import {
   type TopicSpec,
 } from '../src/index.ts';
 import type { Item } from './fixtures/item-topic.ts';
-import {
-  committedTotal,
-  endOffsets,
-  exitOf,
-  itemTopic,
-  readTopic,
-  stackBrokers,
-  startFixture,
-  testKafka,
-  testLogger,
-  uniqueName,
-  waitFor,
-} from './support.ts';
+import { exitOf, itemTopic, startFixture, testLogger } from './support.ts';
 
 describe('ExactlyOnceProcessor against the real broker', () => {
   let kafka: Kafka;

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '@tributary/config';
 import { type KafkaCluster, startKafkaCluster } from '@tributary/local-stack';
+import { readTopic, testKafka } from '@tributary/testing';
 import { BatchingProducer, createKafka, kafkaSettings, TopicRegistry } from '../src/index.ts';
-import { itemTopic, readTopic, testKafka, testLogger } from './support.ts';
+import { itemTopic, testLogger } from './support.ts';
 
 describe('acks=all on a 3-broker cluster (replication 3, min.insync.replicas 2)', () => {
   let cluster: KafkaCluster;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringCodec } from '@tributary/schemas';
+import { testKafka, uniqueName } from '@tributary/testing';
 import kafkajs, { type Admin } from 'kafkajs';
 import { defineTopic, TopicRegistry } from '../src/index.ts';
-import { itemTopic, testKafka, uniqueName } from './support.ts';
+import { itemTopic } from './support.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { grpcHealth } from '@tributary/testing';
 import { PING_SERVICE_NAME } from './fixtures/ping-service.ts';
 import { FixtureProcess, type LogLine } from './support/fixture-process.ts';
-import { checkHealth, ping } from './support/grpc-client.ts';
+import { ping } from './support/grpc-client.ts';
 
 const fixtures: FixtureProcess[] = [];
 function startFixture(env: Record<string, string> = {}): FixtureProcess {
@@ -61,11 +62,11 @@ describe('a service built on the kit', { timeout: 60_000 }, () => {
   test('reports gRPC health NOT_SERVING until ready, then SERVING overall and per service', async () => {
     const fixture = startFixture();
     const { grpc } = await fixture.running();
-    assert.equal(await checkHealth(grpc, ''), 'NOT_SERVING');
+    assert.equal(await grpcHealth(grpc, ''), 'NOT_SERVING');
 
     await fixture.command('ready');
-    assert.equal(await checkHealth(grpc, ''), 'SERVING');
-    assert.equal(await checkHealth(grpc, PING_SERVICE_NAME), 'SERVING');
+    assert.equal(await grpcHealth(grpc, ''), 'SERVING');
+    assert.equal(await grpcHealth(grpc, PING_SERVICE_NAME), 'SERVING');
     assert.deepEqual(await ping(grpc, 'hello'), { message: 'pong hello' });
   });
 
@@ -119,8 +120,8 @@ describe('a service built on the kit', { timeout: 60_000 }, () => {
       failing: [{ check: 'lifecycle', reason: 'STOPPING' }],
     });
     assert.equal((await fetch(`${http}/healthz`)).status, 200);
-    assert.equal(await checkHealth(grpc, ''), 'NOT_SERVING');
-    assert.equal(await checkHealth(grpc, PING_SERVICE_NAME), 'NOT_SERVING');
+    assert.equal(await grpcHealth(grpc, ''), 'NOT_SERVING');
+    assert.equal(await grpcHealth(grpc, PING_SERVICE_NAME), 'NOT_SERVING');
   });
 
   test('exits 1 when a shutdown hook outlives the shutdown deadline', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { grpcHealth } from '@tributary/testing';
 import { GrpcServer } from '../src/grpc-server.ts';
 import { PING_SERVICE_NAME, pingService } from './fixtures/ping-service.ts';
-import { checkHealth } from './support/grpc-client.ts';
 
 const pingImplementation = { ping: () => undefined };
 
@@ -26,12 +26,12 @@ test('health follows setServing for the overall status and every added service',
 
   server.setServing(true);
   assert.deepEqual(
-    [await checkHealth(address, ''), await checkHealth(address, PING_SERVICE_NAME)],
+    [await grpcHealth(address, ''), await grpcHealth(address, PING_SERVICE_NAME)],
     ['SERVING', 'SERVING'],
   );
   server.setServing(false);
   assert.deepEqual(
-    [await checkHealth(address, ''), await checkHealth(address, PING_SERVICE_NAME)],
+    [await grpcHealth(address, ''), await grpcHealth(address, PING_SERVICE_NAME)],
     ['NOT_SERVING', 'NOT_SERVING'],
   );
 });

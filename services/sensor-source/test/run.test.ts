@@ -1,61 +1,19 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readStackState } from '@tributary/local-stack';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import { type ReadRecord, readTopic, testKafka, uniqueName } from '@tributary/testing';
+import type { Admin, Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { parseSourceArgs } from '../src/config.ts';
 import { runSource } from '../src/run.ts';
 import { BAD_LINE_HEADERS } from '../src/topology.ts';
 
 const logger = pino({ level: process.env.TRIBUTARY_TEST_LOG ?? 'silent' });
-const uniqueName = (prefix: string) => `test.${prefix}.${randomUUID().slice(0, 8)}`;
-
-interface Read {
-  partition: number;
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-}
-
 /** Everything on a topic up to its end when called, in partition/offset order. */
-async function readAll(kafka: Kafka, admin: Admin, topic: string): Promise<Read[]> {
-  const ends = new Map(
-    (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, BigInt(high)]),
-  );
-  const remaining = new Map([...ends].filter(([, end]) => end > 0n));
-  const records: Read[] = [];
-  if (remaining.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve) => {
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const end = remaining.get(payload.partition);
-      if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) remaining.delete(payload.partition);
-      if (remaining.size === 0) resolve();
-    });
-  });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        records.push({
-          partition: batch.partition,
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers,
-        });
-      }
-    },
-  });
-  await done;
-  await consumer.disconnect();
-  return records.sort((a, b) => a.partition - b.partition);
+async function readAll(kafka: Kafka, topic: string): Promise<ReadRecord[]> {
+  return (await readTopic(kafka, topic)).sort((a, b) => a.partition - b.partition);
 }
 
 describe('sensor-source against the real broker', () => {
@@ -65,8 +23,7 @@ describe('sensor-source against the real broker', () => {
   const topics: string[] = [];
 
   before(async () => {
-    const brokers = (await readStackState()).kafka.brokers;
-    kafka = new Kafka({ clientId: 'sensor-source-test', brokers, logLevel: logLevel.NOTHING });
+    kafka = await testKafka();
     admin = kafka.admin();
     await admin.connect();
     dir = await mkdtemp(join(tmpdir(), 'sensor-source-'));
@@ -79,7 +36,7 @@ describe('sensor-source against the real broker', () => {
   });
 
   it('a bounded generated run lands exactly N readings keyed by machine, the same for the same seed', async () => {
-    const runs: Read[][] = [];
+    const runs: ReadRecord[][] = [];
     for (let run = 0; run < 2; run++) {
       const topic = uniqueName('source-generated');
       topics.push(topic, `${topic}.dlq`);
@@ -94,9 +51,9 @@ describe('sensor-source against the real broker', () => {
       ]);
       const report = await runSource(options, { kafka, logger });
       assert.equal(report.produced, 5_000);
-      runs.push(await readAll(kafka, admin, topic));
+      runs.push(await readAll(kafka, topic));
     }
-    const [first, second] = runs as [Read[], Read[]];
+    const [first, second] = runs as [ReadRecord[], ReadRecord[]];
     assert.equal(first.length, 5_000);
     const machines = new Set<string>();
     const partitionOf = new Map<string, number>();
@@ -137,12 +94,12 @@ describe('sensor-source against the real broker', () => {
       { produced: report.produced, deadLettered: report.deadLettered },
       { produced: 3, deadLettered: 3 },
     );
-    const readings = await readAll(kafka, admin, topic);
+    const readings = await readAll(kafka, topic);
     assert.deepEqual(
       readings.map((record) => JSON.parse(record.value).timestamp as number).sort(),
       [1000, 1000, 2000],
     );
-    const letters = await readAll(kafka, admin, `${topic}.dlq`);
+    const letters = await readAll(kafka, `${topic}.dlq`);
     assert.deepEqual(
       letters.map((letter) => [letter.headers[BAD_LINE_HEADERS.line], letter.value]),
       [

@@ -1,5 +1,4 @@
 import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
 import { type Ping, pingService } from '../fixtures/ping-service.ts';
 
 function unary<Request, Response>(
@@ -24,14 +23,6 @@ function unary<Request, Response>(
       },
     );
   }).finally(() => client.close());
-}
-
-/** grpc.health.v1.Health/Check through grpc-health-check's own service definition. */
-export async function checkHealth(address: string, service: string): Promise<string> {
-  const check = healthService.Check;
-  if (check === undefined) throw new Error('grpc-health-check has no Check method');
-  const response = (await unary(address, check, { service })) as { status: string };
-  return response.status;
 }
 
 export function ping(address: string, message: string): Promise<Ping> {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { readStackState } from '@tributary/local-stack';
+import { uniqueName } from '@tributary/testing';
 import { machineRegimeMapping } from '../../src/mappings/index.ts';
 import { toPoint } from '../../src/processors/to-point.ts';
-import { createDatabase, dropDatabase, predictions, uniqueName } from './support.ts';
+import { createDatabase, dropDatabase, predictions } from './support.ts';
 
 interface Target {
   readonly query: string;

@@ -6,11 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchingProducer, TopicRegistry } from '@tributary/kafka';
 import { readStackState } from '@tributary/local-stack';
+import { committedByPartition, committedTotal, testKafka, uniqueName, waitFor } from '@tributary/testing';
 import type { RegimePrediction } from '@tributary/topics';
 import type { Admin, Kafka } from 'kafkajs';
 import {
-  committedByPartition,
-  committedTotal,
   createDatabase,
   metricSum,
   PrivateInfluxd,
@@ -18,9 +17,6 @@ import {
   regimeTopic,
   SinkProcess,
   storedPoints,
-  testKafka,
-  uniqueName,
-  waitFor,
 } from './support.ts';
 
 /** Every record of a topic with its partition and offset, once `expected` have been read. */
@@ -38,7 +34,7 @@ async function readAll(kafka: Kafka, topic: string, expected: number) {
       });
     },
   });
-  await waitFor('the whole topic read', () => (records.length >= expected ? true : undefined));
+  await waitFor('the whole topic read', () => (records.length >= expected ? true : undefined), 120_000);
   await consumer.disconnect();
   return records;
 }
@@ -50,7 +46,7 @@ describe('influx-sink while its InfluxDB is down for 30 s under load', () => {
   const topics: string[] = [];
 
   before(async () => {
-    kafka = testKafka((await readStackState()).kafka.brokers);
+    kafka = await testKafka((await readStackState()).kafka.brokers);
     admin = kafka.admin();
     await admin.connect();
     workDir = await mkdtemp(path.join(tmpdir(), 'influx-sink-outage-'));
@@ -104,14 +100,17 @@ describe('influx-sink while its InfluxDB is down for 30 s under load', () => {
         }
       })();
 
-      await waitFor('points flowing', async () =>
-        metricSum(await process.metrics(), 'influx_sink_points_written_total') >= 3000 ? true : undefined,
+      await waitFor(
+        'points flowing',
+        async () =>
+          metricSum(await process.metrics(), 'influx_sink_points_written_total') >= 3000 ? true : undefined,
+        120_000,
       );
       await influxd.stop();
       const stoppedAt = performance.now();
       await sleep(3000);
       const committedAtOutage = await committedByPartition(admin, groupId, topic.name);
-      const totalAtOutage = await committedTotal(admin, groupId, topic.name);
+      const totalAtOutage = await committedTotal(kafka, groupId, topic.name);
 
       // What InfluxDB held when it went down, read from a copy of its files on another port.
       await cp(influxd.dir, snapshot.dir, { recursive: true });
@@ -121,7 +120,7 @@ describe('influx-sink while its InfluxDB is down for 30 s under load', () => {
 
       const samples: bigint[] = [];
       while (performance.now() - stoppedAt < 30_000) {
-        samples.push(await committedTotal(admin, groupId, topic.name));
+        samples.push(await committedTotal(kafka, groupId, topic.name));
         await sleep(1000);
       }
       const during = await process.metrics();
@@ -132,8 +131,11 @@ describe('influx-sink while its InfluxDB is down for 30 s under load', () => {
       producing = false;
       await production;
 
-      await waitFor('every offset committed', async () =>
-        (await committedTotal(admin, groupId, topic.name)) === BigInt(produced) ? true : undefined,
+      await waitFor(
+        'every offset committed',
+        async () =>
+          (await committedTotal(kafka, groupId, topic.name)) === BigInt(produced) ? true : undefined,
+        120_000,
       );
       const recoverySeconds = (performance.now() - restartedAt) / 1000;
       const pauses = process.logs.filter(

@@ -2,21 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BatchingProducer, DEAD_LETTER_HEADERS, TopicRegistry, type TopicSpec } from '@tributary/kafka';
 import { readStackState } from '@tributary/local-stack';
+import { committedTotal, influxQuery, testKafka, uniqueName, waitFor } from '@tributary/testing';
 import type { RegimePrediction } from '@tributary/topics';
 import type { Admin, Kafka } from 'kafkajs';
 import {
-  committedTotal,
   createDatabase,
   dropDatabase,
-  influxQuery,
   metricSum,
   predictions,
   regimeTopic,
   SinkProcess,
   storedPoints,
-  testKafka,
-  uniqueName,
-  waitFor,
 } from './support.ts';
 
 describe('influx-sink against the real Kafka and InfluxDB', () => {
@@ -70,7 +66,7 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
     const stack = await readStackState();
     brokers = stack.kafka.brokers;
     influxUrl = stack.influx.url;
-    kafka = testKafka(brokers);
+    kafka = await testKafka(brokers);
     admin = kafka.admin();
     await admin.connect();
     producer = new BatchingProducer(kafka);
@@ -94,8 +90,11 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
 
     const started = performance.now();
     const first = sink(topic.name, groupId, db);
-    await waitFor('every offset committed', async () =>
-      (await committedTotal(admin, groupId, topic.name)) === BigInt(input.length) ? true : undefined,
+    await waitFor(
+      'every offset committed',
+      async () =>
+        (await committedTotal(kafka, groupId, topic.name)) === BigInt(input.length) ? true : undefined,
+      120_000,
     );
     const seconds = (performance.now() - started) / 1000;
     const exposition = await first.metrics();
@@ -129,11 +128,14 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
     first.kill('SIGTERM');
     assert.deepEqual(await first.exited, { code: 0, signal: null });
     await admin.resetOffsets({ groupId, topic: topic.name, earliest: true });
-    assert.equal(await committedTotal(admin, groupId, topic.name), 0n);
+    assert.equal(await committedTotal(kafka, groupId, topic.name), 0n);
 
     const second = sink(topic.name, groupId, db);
-    await waitFor('every offset committed again', async () =>
-      (await committedTotal(admin, groupId, topic.name)) === BigInt(input.length) ? true : undefined,
+    await waitFor(
+      'every offset committed again',
+      async () =>
+        (await committedTotal(kafka, groupId, topic.name)) === BigInt(input.length) ? true : undefined,
+      120_000,
     );
     assert.equal(
       metricSum(await second.metrics(), 'influx_sink_points_written_total'),
@@ -165,12 +167,15 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     })();
-    await waitFor('some points written', async () =>
-      metricSum(await first.metrics(), 'influx_sink_points_written_total') >= 3000 ? true : undefined,
+    await waitFor(
+      'some points written',
+      async () =>
+        metricSum(await first.metrics(), 'influx_sink_points_written_total') >= 3000 ? true : undefined,
+      120_000,
     );
     first.kill('SIGKILL');
     assert.equal((await first.exited).signal, 'SIGKILL');
-    const committedAtKill = await committedTotal(admin, groupId, topic.name);
+    const committedAtKill = await committedTotal(kafka, groupId, topic.name);
     await producing;
     assert.ok(
       committedAtKill < BigInt(total),
@@ -179,8 +184,10 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
 
     const started = performance.now();
     const second = sink(topic.name, groupId, db, env);
-    await waitFor('every offset committed', async () =>
-      (await committedTotal(admin, groupId, topic.name)) === BigInt(total) ? true : undefined,
+    await waitFor(
+      'every offset committed',
+      async () => ((await committedTotal(kafka, groupId, topic.name)) === BigInt(total) ? true : undefined),
+      120_000,
     );
     const seconds = (performance.now() - started) / 1000;
     const exposition = await second.metrics();
@@ -226,8 +233,10 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
     await raw.disconnect();
 
     const process = sink(topic.name, groupId, db);
-    await waitFor('every offset committed', async () =>
-      (await committedTotal(admin, groupId, topic.name)) === 16n ? true : undefined,
+    await waitFor(
+      'every offset committed',
+      async () => ((await committedTotal(kafka, groupId, topic.name)) === 16n ? true : undefined),
+      120_000,
     );
     const stored = await storedPoints(influxUrl, db);
     assert.equal(stored.length, 12, 'the good records around the bad ones were written');
@@ -243,7 +252,7 @@ describe('influx-sink against the real Kafka and InfluxDB', () => {
         );
       },
     });
-    await waitFor('four dead letters', () => (letters.length >= 4 ? true : undefined));
+    await waitFor('four dead letters', () => (letters.length >= 4 ? true : undefined), 120_000);
     await consumer.disconnect();
     const reasons = letters.map(
       (headers) => `${headers[DEAD_LETTER_HEADERS.failure]}: ${headers[DEAD_LETTER_HEADERS.reason]}`,

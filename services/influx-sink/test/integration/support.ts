@@ -1,30 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ServiceProcess } from '@tributary/demo';
 import { defineTopic, type TopicSpec } from '@tributary/kafka';
+import { influxQuery, uniqueName, waitFor } from '@tributary/testing';
 import { machineRegime, type RegimePrediction } from '@tributary/topics';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
-
-export type LogLine = Record<string, unknown> & { readonly msg?: string };
-
-export function uniqueName(prefix: string): string {
-  return `test.${prefix}.${randomUUID().slice(0, 8)}`;
-}
 
 /** A machine.regime-shaped topic with a unique name (3 partitions, its own DLQ). */
 export function regimeTopic(prefix: string): TopicSpec<string, RegimePrediction> {
   const name = uniqueName(prefix);
   return defineTopic({ ...machineRegime, name, partitions: 3, deadLetterTopic: `${name}.dlq` });
-}
-
-export function testKafka(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'influx-sink-test', brokers, logLevel: logLevel.NOTHING });
 }
 
 /** `count` predictions over 6 machines, one reading per machine per second of event time. */
@@ -41,51 +30,6 @@ export function predictions(count: number, from = 0, base = Date.UTC(2024, 0, 1)
       modelVersion: 'v-test',
     };
   });
-}
-
-export async function committedByPartition(admin: Admin, groupId: string, topic: string) {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return new Map(
-    (committed?.partitions ?? []).map(({ partition, offset }) => [
-      partition,
-      // -1: no commit; -2 and below: a reset marker such as earliest, nothing processed.
-      BigInt(offset) < 0n ? 0n : BigInt(offset),
-    ]),
-  );
-}
-
-export async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<bigint> {
-  let total = 0n;
-  for (const offset of (await committedByPartition(admin, groupId, topic)).values()) total += offset;
-  return total;
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** InfluxQL over the 1.x endpoint, for the test's own checks (independent of the client under test). */
-export async function influxQuery(url: string, db: string, q: string): Promise<unknown[][]> {
-  const response = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`, {
-    method: 'POST',
-  });
-  if (!response.ok) throw new Error(`InfluxQL ${q}: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as {
-    results: { series?: { columns: string[]; values: unknown[][] }[]; error?: string }[];
-  };
-  const result = body.results[0];
-  if (result?.error) throw new Error(`InfluxQL ${q}: ${result.error}`);
-  return (result?.series ?? []).flatMap((series) => series.values);
 }
 
 export interface StoredPoint {
@@ -123,49 +67,16 @@ export async function dropDatabase(url: string, db: string): Promise<void> {
   await influxQuery(url, db, `DROP DATABASE "${db}"`).catch(() => undefined);
 }
 
+const SINK_FOR_TOPIC = fileURLToPath(new URL('../fixtures/sink-for-topic.ts', import.meta.url));
+
 /** The sink run as a real process (the fixture wires src/sink-service.ts to a test topic). */
-export class SinkProcess {
-  readonly logs: LogLine[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly #child: ChildProcess;
-
+export class SinkProcess extends ServiceProcess {
   constructor(env: Record<string, string>) {
-    const script = fileURLToPath(new URL('../fixtures/sink-for-topic.ts', import.meta.url));
-    this.#child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: {
-        ...process.env,
-        TRIBUTARY_HTTP_HOST: '127.0.0.1',
-        TRIBUTARY_HTTP_PORT: '0',
-        TRIBUTARY_GRPC_HOST: '127.0.0.1',
-        TRIBUTARY_GRPC_PORT: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (this.#child.stdout) {
-      createInterface({ input: this.#child.stdout }).on('line', (line) => {
-        try {
-          this.logs.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.logs.push({ msg: line });
-        }
-      });
-    }
-    this.exited = once(this.#child, 'exit').then(([code, signal]) => ({
-      code: code as number | null,
-      signal: signal as NodeJS.Signals | null,
-    }));
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.#child.kill(signal);
+    super('influx-sink', SINK_FOR_TOPIC, env);
   }
 
   async httpPort(): Promise<number> {
-    const line = await waitFor('the sink to run', () =>
-      this.logs.find((entry) => entry.msg === 'service running'),
-    );
-    return line.httpPort as number;
+    return (await this.running()).httpPort;
   }
 
   async metrics(): Promise<string> {

@@ -7,6 +7,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { BatchingProducer, DEAD_LETTER_HEADERS, TopicRegistry } from '@tributary/kafka';
 import type { LabelledReading } from '@tributary/sensors';
+import {
+  committedTotal,
+  grpcHealth,
+  readTopic,
+  stackBrokers,
+  testKafka,
+  uniqueName,
+  waitFor,
+} from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { classifyServiceDefinition } from '../../src/grpc/classify-service.ts';
 import { initBackend } from '../../src/model/backend.ts';
@@ -14,18 +23,7 @@ import { batchFeatures } from '../../src/model/features.ts';
 import type { ModelStore } from '../../src/model/model-store.ts';
 import { predictRegimes } from '../../src/processors/classify.ts';
 import { type ClassifierTopics, classifierTopics } from '../../src/topology.ts';
-import {
-  ClassifierProcess,
-  committedTotal,
-  grpcHealth,
-  labelledReadings,
-  readTopic,
-  testBackend,
-  testKafka,
-  trainTinyModel,
-  uniqueName,
-  waitFor,
-} from './support.ts';
+import { ClassifierProcess, labelledReadings, testBackend, trainTinyModel } from './support.ts';
 
 interface Prediction {
   machine: string;
@@ -87,8 +85,11 @@ describe('regime-classifier service against the real broker', () => {
   }
 
   async function allCommitted(spec: ClassifierTopics & { appId: string }, total: number) {
-    await waitFor(`${total} input offsets committed`, async () =>
-      (await committedTotal(kafka, spec.appId, spec.input.name)) >= BigInt(total) ? true : undefined,
+    await waitFor(
+      `${total} input offsets committed`,
+      async () =>
+        (await committedTotal(kafka, spec.appId, spec.input.name)) >= BigInt(total) ? true : undefined,
+      120_000,
     );
   }
 
@@ -119,7 +120,8 @@ describe('regime-classifier service against the real broker', () => {
 
   let brokers: string[];
   before(async () => {
-    ({ kafka, brokers } = await testKafka());
+    brokers = await stackBrokers();
+    kafka = await testKafka(brokers);
     admin = kafka.admin();
     await admin.connect();
     producer = new BatchingProducer(kafka);
@@ -181,8 +183,11 @@ describe('regime-classifier service against the real broker', () => {
       const service = start(spec, sharedModels.dir, env);
       await service.waitForLog((line) => line.msg === 'classifying');
       const before = await committedTotal(kafka, spec.appId, spec.input.name);
-      await waitFor('progress since the (re)start', async () =>
-        (await committedTotal(kafka, spec.appId, spec.input.name)) > before + 1_000n ? true : undefined,
+      await waitFor(
+        'progress since the (re)start',
+        async () =>
+          (await committedTotal(kafka, spec.appId, spec.input.name)) > before + 1_000n ? true : undefined,
+        120_000,
       );
       if ((await committedTotal(kafka, spec.appId, spec.input.name)) >= BigInt(readings.length)) break;
       service.kill('SIGKILL');

@@ -1,30 +1,12 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
-import { readStackState } from '@tributary/local-stack';
+import { ServiceProcess } from '@tributary/demo';
 import { generateReadings, type LabelledReading } from '@tributary/sensors';
-import { service as healthService } from 'grpc-health-check';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
 import type { BackendPreference } from '../../src/model/backend.ts';
 import { matrixToRows } from '../../src/model/matrix.ts';
 import { ModelStore } from '../../src/model/model-store.ts';
 import { MODEL_FORMAT_VERSION } from '../../src/model/regime-model.ts';
 import { unscale } from '../../src/model/scaler.ts';
 import { trainRegimeModel } from '../../src/model/training.ts';
-
-export type LogLine = Record<string, unknown> & { readonly msg?: string };
-
-export function uniqueName(prefix: string): string {
-  return `test.${prefix}.${randomUUID().slice(0, 8)}`;
-}
-
-export async function testKafka(): Promise<{ kafka: Kafka; brokers: string[] }> {
-  const brokers = (await readStackState()).kafka.brokers;
-  return { kafka: new Kafka({ clientId: 'regime-test', brokers, logLevel: logLevel.NOTHING }), brokers };
-}
 
 /** The backend the classifier and the test both run on (REGIME_TEST_BACKEND, default wasm: fast to load). */
 export function testBackend(): BackendPreference {
@@ -80,167 +62,15 @@ export async function trainTinyModel(dir: string, seed = 5): Promise<{ store: Mo
 
 const ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
-/** The classifier service run as a real process; its JSON log lines are parsed as they arrive. */
-export class ClassifierProcess {
-  readonly logs: LogLine[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiters = new Set<() => void>();
-
+/** The classifier service run as a real process, on loopback ports, a fast model poll and a short session. */
+export class ClassifierProcess extends ServiceProcess {
   constructor(env: Record<string, string>) {
-    this.#child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-      env: {
-        ...process.env,
-        TRIBUTARY_HTTP_HOST: '127.0.0.1',
-        TRIBUTARY_HTTP_PORT: '0',
-        TRIBUTARY_GRPC_HOST: '127.0.0.1',
-        TRIBUTARY_GRPC_PORT: '0',
-        REGIME_CLASSIFIER_BACKEND: testBackend(),
-        REGIME_CLASSIFIER_MODEL_POLL_INTERVAL: '300ms',
-        REGIME_CLASSIFIER_SESSION_TIMEOUT: '6s',
-        KAFKAJS_NO_PARTITIONER_WARNING: '1',
-        ...env,
-      },
-    });
-    createInterface({ input: this.#child.stdout }).on('line', (line) => {
-      try {
-        this.logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        process.stderr.write(`${line}\n`);
-      }
-      for (const waiter of this.#waiters) waiter();
-    });
-    this.#child.stderr.pipe(process.stderr);
-    this.exited = once(this.#child, 'exit').then(([code, signal]) => {
-      for (const waiter of this.#waiters) waiter();
-      return { code: code as number | null, signal: signal as NodeJS.Signals | null };
+    super('regime-classifier', ENTRY, {
+      REGIME_CLASSIFIER_BACKEND: testBackend(),
+      REGIME_CLASSIFIER_MODEL_POLL_INTERVAL: '300ms',
+      REGIME_CLASSIFIER_SESSION_TIMEOUT: '6s',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...env,
     });
   }
-
-  kill(signal: NodeJS.Signals): void {
-    this.#child.kill(signal);
-  }
-
-  async stop(): Promise<void> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
-    this.#child.kill('SIGTERM');
-    await this.exited;
-  }
-
-  waitForLog(matches: (line: LogLine) => boolean, from = 0): Promise<LogLine> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const index = this.logs.slice(from).findIndex(matches);
-        if (index >= 0) {
-          this.#waiters.delete(check);
-          resolve(this.logs[from + index] as LogLine);
-        } else if (this.#child.exitCode !== null || this.#child.signalCode !== null) {
-          this.#waiters.delete(check);
-          reject(
-            new Error(
-              `the classifier exited before the awaited log line; last: ${JSON.stringify(this.logs.at(-1))}`,
-            ),
-          );
-        }
-      };
-      this.#waiters.add(check);
-      check();
-    });
-  }
-}
-
-export interface ReadRecord {
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: string;
-  readonly value: string;
-  readonly headers: Record<string, string>;
-}
-
-export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
-}
-
-/** A topic from the beginning up to its end when called, read_committed. */
-export async function readTopic(kafka: Kafka, topic: string): Promise<ReadRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await endOffsets(admin, topic);
-  await admin.disconnect();
-  const remaining = new Map([...ends].filter(([, end]) => end > 0n));
-  const records: ReadRecord[] = [];
-  if (remaining.size === 0) return records;
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted: false });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve) => {
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const end = remaining.get(payload.partition);
-      if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) remaining.delete(payload.partition);
-      if (remaining.size === 0) resolve();
-    });
-  });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        records.push({
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers,
-        });
-      }
-    },
-  });
-  await done;
-  await consumer.disconnect();
-  return records;
-}
-
-export async function committedTotal(kafka: Kafka, groupId: string, topic: string): Promise<bigint> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  await admin.disconnect();
-  return (committed?.partitions ?? []).reduce(
-    (sum, { offset }) => sum + (offset === '-1' ? 0n : BigInt(offset)),
-    0n,
-  );
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** grpc.health.v1.Health/Check for the overall status ("") or a named service. */
-export function grpcHealth(address: string, service = ''): Promise<string> {
-  const check = healthService.Check;
-  if (check === undefined) throw new Error('grpc-health-check has no Check method');
-  const client = new Client(address, credentials.createInsecure());
-  return new Promise<string>((resolve, reject) => {
-    client.makeUnaryRequest(
-      check.path,
-      check.requestSerialize,
-      check.responseDeserialize,
-      { service },
-      (error: ServiceError | null, response?: unknown) => {
-        if (error !== null || response === undefined) reject(error ?? new Error('empty response'));
-        else resolve((response as { status: string }).status);
-      },
-    );
-  }).finally(() => client.close());
 }
