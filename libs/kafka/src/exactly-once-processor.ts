@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConsumerLoop, type ConsumerLoopOptions, type ProcessedBatch } from './consumer-loop.ts';
 import { deadLetterMessage } from './dead-letter.ts';
-import { KafkaLayerError } from './errors.ts';
+import { isRetriable, KafkaLayerError } from './errors.ts';
 import type { HandlerContext, TopicHandler } from './handler.ts';
 import { KafkaMetrics } from './metrics.ts';
 import { encodeRecord, type OutgoingRecord } from './records.ts';
+import { splitBySize } from './request-size.ts';
 import type { TopicSpec } from './topic.ts';
 import { TransactionalProducers } from './transactional-producers.ts';
 
@@ -98,7 +99,9 @@ export class ExactlyOnceProcessor {
       const producer = await producers.for(batch.topic, batch.partition);
       const transaction = await producer.transaction();
       try {
-        if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+        for (const request of splitBySize(topicMessages)) {
+          await transaction.sendBatch({ topicMessages: request, acks: -1 });
+        }
         await transaction.sendOffsets({
           consumerGroupId: options.appId,
           topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }],
@@ -116,11 +119,13 @@ export class ExactlyOnceProcessor {
         await transaction
           .abort()
           .catch((abortError: unknown) => logger.warn({ err: abortError }, 'abort failed'));
+        // Retried only when a retry can succeed: a record the broker refuses (too large, say) would
+        // otherwise abort the same batch forever; crashing makes it visible.
         throw new KafkaLayerError(
           'TRANSACTION_FAILED',
           'transaction aborted; the batch will be processed again',
           {
-            retriable: true,
+            retriable: isRetriable(error),
             context,
             cause: error,
           },

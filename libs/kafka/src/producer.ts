@@ -9,6 +9,7 @@ import {
 import { KafkaLayerError } from './errors.ts';
 import type { KafkaMetrics } from './metrics.ts';
 import { encodeRecord, type OutgoingRecord } from './records.ts';
+import { splitBySize } from './request-size.ts';
 import { IDEMPOTENT_RETRY } from './retry.ts';
 import type { TopicSpec } from './topic.ts';
 
@@ -125,6 +126,13 @@ export class BatchingProducer {
     else queueMicrotask(start);
   }
 
+  /** Requests go one after another, each under the broker's size limit, so order is kept. */
+  async #sendAll(topicMessages: TopicMessages[]): Promise<void> {
+    for (const request of splitBySize(topicMessages)) {
+      await this.#producer.sendBatch({ topicMessages: request, acks: -1, compression: this.#compression });
+    }
+  }
+
   #startRequest(): void {
     const batch = this.#pending;
     if (batch.count === 0 || this.#inFlight) return;
@@ -133,8 +141,7 @@ export class BatchingProducer {
       topic,
       messages,
     }));
-    this.#inFlight = this.#producer
-      .sendBatch({ topicMessages, acks: -1, compression: this.#compression })
+    this.#inFlight = this.#sendAll(topicMessages)
       .then(
         () => {
           for (const { topic, messages } of topicMessages)

@@ -101,6 +101,39 @@ describe('ExactlyOnceProcessor against the real broker', () => {
     assert.equal(processor.transactionalId(input.name, 1), `${appId}-${input.name}-1`);
   });
 
+  it("splits a batch whose output exceeds the broker's 1 MiB message limit into several requests of one transaction", async () => {
+    const input = itemTopic('eos-big-in', 1);
+    const output = itemTopic('eos-big-out', 1);
+    await declare(input, output);
+    await produceItems(input, 3000);
+    const appId = uniqueName('eos-big-app');
+    const padding = 'x'.repeat(1_000);
+    const processor = new ExactlyOnceProcessor(
+      kafka,
+      {
+        appId,
+        handlers: [
+          handle(input, (records, context) => {
+            for (const record of records)
+              context.send(output, { key: record.key, value: { ...record.value, text: padding } });
+          }),
+        ],
+      },
+      { registry: new Registry(), logger: testLogger },
+    );
+    const running = processor.start();
+    await waitFor('all input offsets committed', async () =>
+      (await committedTotal(kafka, appId, input.name)) === 3000n ? true : undefined,
+    );
+    await processor.stop();
+    await running;
+    const outputs = await readTopic(kafka, output.name);
+    assert.deepEqual(
+      outputs.map((record) => (JSON.parse(record.value) as Item).id).sort((a, b) => a - b),
+      Array.from({ length: 3000 }, (_, id) => id),
+    );
+  });
+
   it('after repeated SIGKILLs mid-stream, read_committed output equals the reference exactly once', async () => {
     const input = itemTopic('eos-kill-in', 3);
     const output = itemTopic('eos-kill-out', 3);
