@@ -100,8 +100,9 @@ export async function runSource(
       if (options.count !== undefined && produced >= options.count) break;
       let reading = item.reading;
       if (live) {
-        // Live: event time is now, never before the machine's previous reading.
-        const timestamp = Math.max(Date.now(), lastStamp.get(reading.machine) ?? 0);
+        // Live: event time is now, and always after the machine's previous reading: two readings of
+        // one machine in the same millisecond would be one point in a time-series store.
+        const timestamp = Math.max(Date.now(), (lastStamp.get(reading.machine) ?? -1) + 1);
         lastStamp.set(reading.machine, timestamp);
         reading = { ...reading, timestamp };
       }
