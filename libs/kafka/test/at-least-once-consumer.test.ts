@@ -4,59 +4,36 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { committedTotal, readTopic, stackBrokers, testKafka, uniqueName, waitFor } from '@tributary/testing';
-import type { Admin, Kafka } from 'kafkajs';
+import { committedTotal, readTopic, stackBrokers, uniqueName, waitFor } from '@tributary/testing';
+import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
   AtLeastOnceConsumer,
-  BatchingProducer,
   type ConsumedRecord,
   DEAD_LETTER_HEADERS,
   handle,
   KafkaLayerError,
-  TopicRegistry,
   type TopicSpec,
 } from '../src/index.ts';
 import type { Item } from './fixtures/item-topic.ts';
-import { exitOf, itemTopic, startFixture, testLogger } from './support.ts';
+import { exitOf, ItemTopics, itemTopic, startFixture, testLogger } from './support.ts';
 
 describe('AtLeastOnceConsumer against the real broker', () => {
+  let items: ItemTopics;
   let kafka: Kafka;
-  let admin: Admin;
-  let producer: BatchingProducer;
-  const topics: string[] = [];
-
-  async function declare(topic: TopicSpec<string, Item>): Promise<TopicSpec<string, Item>> {
-    const registry = new TopicRegistry([topic], { defaultReplicationFactor: 1 });
-    await registry.ensure(admin);
-    topics.push(...registry.topics.map((t) => t.name));
-    return topic;
-  }
-
-  async function produceItems(topic: TopicSpec<string, Item>, count: number): Promise<void> {
-    const records = Array.from({ length: count }, (_, id) => ({
-      key: `k${id % 10}`,
-      value: { id, text: `item ${id}` },
-    }));
-    await producer.send(topic, records);
-  }
+  const declare = (...topics: TopicSpec<string, Item>[]) => items.declare(...topics);
+  const produceItems = (topic: TopicSpec<string, Item>, count: number) => items.produce(topic, count, 10);
 
   before(async () => {
-    kafka = await testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    producer = new BatchingProducer(kafka);
-    await producer.connect();
+    items = await ItemTopics.open();
+    ({ kafka } = items);
   });
 
-  after(async () => {
-    await producer.disconnect();
-    await admin.deleteTopics({ topics }).catch(() => {});
-    await admin.disconnect();
-  });
+  after(() => items.close());
 
   it('sends malformed records to the dead-letter topic with origin and reason, and goes on with the next', async () => {
-    const topic = await declare(itemTopic('dlq', 1));
+    const topic = itemTopic('dlq', 1);
+    await declare(topic);
     const raw = kafka.producer();
     await raw.connect();
     await raw.send({
@@ -131,7 +108,8 @@ describe('AtLeastOnceConsumer against the real broker', () => {
   });
 
   it('pauses on a retriable handler failure, commits nothing meanwhile, and redelivers the same records', async () => {
-    const topic = await declare(itemTopic('retry', 1));
+    const topic = itemTopic('retry', 1);
+    await declare(topic);
     await produceItems(topic, 20);
     const groupId = uniqueName('retry-group');
     const deliveries: number[][] = [];
@@ -174,7 +152,8 @@ describe('AtLeastOnceConsumer against the real broker', () => {
   });
 
   it('loses nothing when killed with SIGKILL between processing and commit', async () => {
-    const topic = await declare(itemTopic('kill', 3));
+    const topic = itemTopic('kill', 3);
+    await declare(topic);
     const total = 300;
     await produceItems(topic, total);
     const groupId = uniqueName('kill-group');

@@ -1,64 +1,36 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  committedTotal,
-  endOffsets,
-  readTopic,
-  stackBrokers,
-  testKafka,
-  uniqueName,
-  waitFor,
-} from '@tributary/testing';
+import { committedTotal, endOffsets, readTopic, stackBrokers, uniqueName, waitFor } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
-  BatchingProducer,
+  type BatchingProducer,
   DEAD_LETTER_HEADERS,
   ExactlyOnceProcessor,
   handle,
-  TopicRegistry,
   type TopicSpec,
 } from '../src/index.ts';
 import type { Item } from './fixtures/item-topic.ts';
-import { exitOf, itemTopic, startFixture, testLogger } from './support.ts';
+import { exitOf, ItemTopics, itemTopic, startFixture, testLogger } from './support.ts';
 
 describe('ExactlyOnceProcessor against the real broker', () => {
+  let items: ItemTopics;
   let kafka: Kafka;
   let admin: Admin;
   let producer: BatchingProducer;
-  const topics: string[] = [];
-
-  async function declare(...declared: TopicSpec<string, Item>[]): Promise<void> {
-    const registry = new TopicRegistry(declared, { defaultReplicationFactor: 1 });
-    await registry.ensure(admin);
-    topics.push(...registry.topics.map((t) => t.name));
-  }
-
-  async function produceItems(topic: TopicSpec<string, Item>, count: number): Promise<void> {
-    const records = Array.from({ length: count }, (_, id) => ({
-      key: `k${id % 17}`,
-      value: { id, text: `item ${id}` },
-    }));
-    await producer.send(topic, records);
-  }
+  const declare = (...topics: TopicSpec<string, Item>[]) => items.declare(...topics);
+  const produceItems = (topic: TopicSpec<string, Item>, count: number) => items.produce(topic, count, 17);
 
   async function endTotal(topic: string): Promise<bigint> {
     return [...(await endOffsets(admin, topic)).values()].reduce((a, b) => a + b, 0n);
   }
 
   before(async () => {
-    kafka = await testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    producer = new BatchingProducer(kafka);
-    await producer.connect();
+    items = await ItemTopics.open();
+    ({ kafka, admin, producer } = items);
   });
 
-  after(async () => {
-    await producer.disconnect();
-    await admin.deleteTopics({ topics }).catch(() => {});
-    await admin.disconnect();
-  });
+  after(() => items.close());
 
   it('makes output, dead letters and offsets visible together to read_committed readers', async () => {
     const input = itemTopic('eos-in', 2);
