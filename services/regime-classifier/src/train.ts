@@ -14,11 +14,9 @@ import {
 import { BACKENDS, type BackendPreference, initBackend } from './model/backend.ts';
 import { type AccuracyPanel, accuracySvg, elbowSvg } from './model/charts.ts';
 import { DEFAULT_WINDOW, type FeatureConfig } from './model/features.ts';
-import { matrixToRows } from './model/matrix.ts';
 import { DEFAULT_MLP } from './model/mlp.ts';
 import { ModelStore } from './model/model-store.ts';
-import { MODEL_FORMAT_VERSION } from './model/regime-model.ts';
-import { unscale } from './model/scaler.ts';
+import { saveTrainedModel } from './model/save-trained-model.ts';
 import { type RegimeTruth, trainRegimeModel } from './model/training.ts';
 
 // Under .artifacts/ (git-ignored), relative to the working directory.
@@ -205,32 +203,11 @@ async function main(): Promise<number> {
   const { report } = result;
   const totalSeconds = round((performance.now() - started) / 1000, 2);
 
-  const store = new ModelStore(outDir);
-  const version = await store.save(result.model, {
-    formatVersion: MODEL_FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
+  const version = await saveTrainedModel(new ModelStore(outDir), result, {
     seed,
     features,
-    featureNames: [...report.featureNames],
-    scaler: { mean: [...result.scaler.mean], std: [...result.scaler.std] },
-    k: report.k,
-    kChosenBy: report.kChosenBy,
-    centroids: matrixToRows(result.centroids),
-    centroidsInUnits: matrixToRows(unscale(result.scaler, result.centroids)),
-    clusterOrder: 'ascending mean temperature of the centroid (cluster 0 is the coolest)',
-    ...(report.regimes === undefined
-      ? {}
-      : {
-          regimes: { names: [...report.regimes.names], clusterToRegime: [...report.regimes.clusterToRegime] },
-        }),
-    mlp: {
-      hidden: [...mlp.hidden],
-      epochs: mlp.epochs,
-      batchSize: mlp.batchSize,
-      learningRate: mlp.learningRate,
-    },
+    mlp,
     trainedOn: { backend: backend.name, source: description, rows: readings.length },
-    report,
   });
   result.model.dispose();
 

@@ -57,6 +57,7 @@ export {
 } from './mlp.ts';
 export { ModelStore, ModelStoreError } from './model-store.ts';
 export { MODEL_FORMAT_VERSION, ModelMetadata, RegimeModel } from './regime-model.ts';
+export { saveTrainedModel, type TrainingProvenance } from './save-trained-model.ts';
 export { fitScaler, type ScalerState, scale, unscale } from './scaler.ts';
 export {
   type RegimeComparison,

@@ -2,10 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from '@tributary/demo';
 import { generateReadings, type LabelledReading } from '@tributary/sensors';
 import type { BackendPreference } from '../../src/model/backend.ts';
-import { matrixToRows } from '../../src/model/matrix.ts';
 import { ModelStore } from '../../src/model/model-store.ts';
-import { MODEL_FORMAT_VERSION } from '../../src/model/regime-model.ts';
-import { unscale } from '../../src/model/scaler.ts';
+import { saveTrainedModel } from '../../src/model/save-trained-model.ts';
 import { trainRegimeModel } from '../../src/model/training.ts';
 
 /** The backend the classifier and the test both run on (REGIME_TEST_BACKEND, default wasm: fast to load). */
@@ -33,28 +31,12 @@ export async function trainTinyModel(dir: string, seed = 5): Promise<{ store: Mo
     { seed, features, k: 5, kMax: 6, elbowSample: 2_000, kmeansRestarts: 2, mlp },
     truth,
   );
-  const { report } = result;
   const store = new ModelStore(dir);
-  const version = await store.save(result.model, {
-    formatVersion: MODEL_FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
+  const version = await saveTrainedModel(store, result, {
     seed,
     features,
-    featureNames: [...report.featureNames],
-    scaler: { mean: [...result.scaler.mean], std: [...result.scaler.std] },
-    k: report.k,
-    kChosenBy: report.kChosenBy,
-    centroids: matrixToRows(result.centroids),
-    centroidsInUnits: matrixToRows(unscale(result.scaler, result.centroids)),
-    clusterOrder: 'ascending mean temperature of the centroid (cluster 0 is the coolest)',
-    ...(report.regimes === undefined
-      ? {}
-      : {
-          regimes: { names: [...report.regimes.names], clusterToRegime: [...report.regimes.clusterToRegime] },
-        }),
     mlp,
     trainedOn: { backend: 'test', source: `generated seed ${seed}`, rows: readings.length },
-    report,
   });
   result.model.dispose();
   return { store, version };
