@@ -12,9 +12,11 @@ export function influxUrl(settings: Settings): string {
   return `http://127.0.0.1:${settings.influxPort}`;
 }
 
-function renderConfig(settings: Settings, dir: string): string {
+/** influxd's configuration for a data folder and two loopback ports (HTTP with Flux, and RPC). */
+export function renderInfluxConfig(options: { dir: string; httpPort: number; rpcPort: number }): string {
+  const { dir } = options;
   return `reporting-disabled = true
-bind-address = "127.0.0.1:${settings.influxRpcPort}"
+bind-address = "127.0.0.1:${options.rpcPort}"
 
 [meta]
   dir = "${path.join(dir, 'meta')}"
@@ -29,7 +31,7 @@ bind-address = "127.0.0.1:${settings.influxRpcPort}"
   store-enabled = false
 
 [http]
-  bind-address = "127.0.0.1:${settings.influxPort}"
+  bind-address = "127.0.0.1:${options.httpPort}"
   flux-enabled = true
   log-enabled = false
 `;
@@ -71,7 +73,10 @@ export function influxdbComponent(settings: Settings): Component {
         portSetting: settingVariable('influxPort'),
         async prepare() {
           await mkdir(dir, { recursive: true });
-          await writeFile(configFile, renderConfig(settings, dir));
+          await writeFile(
+            configFile,
+            renderInfluxConfig({ dir, httpPort: settings.influxPort, rpcPort: settings.influxRpcPort }),
+          );
         },
         startTimeoutMs: 60_000,
       });

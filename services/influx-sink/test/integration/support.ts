@@ -2,11 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from '@tributary/demo';
 import { defineTopic, type TopicSpec } from '@tributary/kafka';
+import { influxdPath, renderInfluxConfig } from '@tributary/local-stack';
 import { influxQuery, uniqueName, waitFor } from '@tributary/testing';
 import { machineRegime, type RegimePrediction } from '@tributary/topics';
 
@@ -109,15 +109,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** influxd as the local stack builds it (see deploy/local/src/prerequisites/influxdb-binary.ts). */
-export function influxdBinary(): string {
-  const cache = process.env.TRIBUTARY_CACHE || path.join(homedir(), '.cache', 'tributary');
-  return path.join(cache, 'influxdb-1.8.10', 'bin', 'influxd');
-}
-
 /**
- * A private InfluxDB 1.8 a test may stop and start: the same config the local stack writes
- * (deploy/local/src/components/influxdb.ts), on ports and a data dir of its own.
+ * A private InfluxDB 1.8 a test may stop and start: the local stack's binary and config, on ports
+ * and a data dir of its own.
  */
 export class PrivateInfluxd {
   readonly dir: string;
@@ -144,23 +138,9 @@ export class PrivateInfluxd {
     const config = path.join(this.dir, 'influxdb.conf');
     await writeFile(
       config,
-      `reporting-disabled = true
-bind-address = "127.0.0.1:${this.#rpcPort}"
-[meta]
-  dir = "${path.join(this.dir, 'meta')}"
-[data]
-  dir = "${path.join(this.dir, 'data')}"
-  wal-dir = "${path.join(this.dir, 'wal')}"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:${this.port}"
-  flux-enabled = true
-  log-enabled = false
-`,
+      renderInfluxConfig({ dir: this.dir, httpPort: this.port, rpcPort: this.#rpcPort }),
     );
-    this.#child = spawn(influxdBinary(), ['-config', config], { stdio: 'ignore' });
+    this.#child = spawn(influxdPath(), ['-config', config], { stdio: 'ignore' });
     await waitFor(
       'private influxd to answer /ping',
       async () =>
