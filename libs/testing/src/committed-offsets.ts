@@ -6,7 +6,7 @@ export async function committedByPartition(
   groupId: string,
   topic: string,
 ): Promise<Map<number, bigint>> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const [committed] = await fetchOffsetsRetrying(admin, groupId, topic);
   return new Map(
     (committed?.partitions ?? []).map(({ partition, offset }) => [
       partition,
@@ -26,5 +26,21 @@ export async function committedTotal(kafka: Kafka, groupId: string, topic: strin
     return total;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * admin.fetchOffsets does not retry retriable broker answers such as COORDINATOR_LOAD_IN_PROGRESS,
+ * which a freshly started broker gives while it loads __consumer_offsets.
+ */
+async function fetchOffsetsRetrying(admin: Admin, groupId: string, topic: string, attempts = 50) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchOffsets({ groupId, topics: [topic] });
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }

@@ -1,1 +1,10 @@
 export { machineRegime, machineTemperature, RegimePrediction } from './machine-topics.ts';
+export { TaxiRide, taxiRides } from './taxi-topics.ts';
+export {
+  HashtagTop,
+  HashtagWindowCount,
+  hashtagCounts,
+  hashtagTop,
+  Tweet,
+  tweetsRaw,
+} from './tweet-topics.ts';
