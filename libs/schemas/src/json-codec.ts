@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { type Codec, DecodeError } from './codec.ts';
+import './formats.ts';
 
 const MAX_REPORTED_ERRORS = 3;
 
