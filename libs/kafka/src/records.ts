@@ -20,6 +20,8 @@ export interface OutgoingRecord<K, V> {
   readonly headers?: Readonly<Record<string, string>>;
   /** Milliseconds since the epoch; default: the producer's clock. */
   readonly timestamp?: number;
+  /** An explicit partition, e.g. a state changelog's record going to its task's partition; default: by key. */
+  readonly partition?: number;
 }
 
 export function encodeRecord<K, V>(topic: TopicSpec<K, V>, record: OutgoingRecord<K, V>): Message {
@@ -29,6 +31,7 @@ export function encodeRecord<K, V>(topic: TopicSpec<K, V>, record: OutgoingRecor
   };
   if (record.headers) message.headers = { ...record.headers };
   if (record.timestamp !== undefined) message.timestamp = String(record.timestamp);
+  if (record.partition !== undefined) message.partition = record.partition;
   return message;
 }
 
