@@ -3,6 +3,8 @@ import { settleAll } from '../settle-all.ts';
 import { ensureAptPackages } from './apt-packages.ts';
 import { ensureInfluxd } from './influxdb-binary.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';
+import { ensureKubeControlPlane } from './kube-control-plane.ts';
+import { ensurePythonDeltalake } from './python-deltalake.ts';
 import { ensureTfjsNode } from './tfjs-node.ts';
 
 /**
@@ -15,5 +17,7 @@ export async function ensurePrerequisites(settings: Settings): Promise<void> {
     ensureKafkaJars(settings),
     ensureInfluxd(settings),
     ensureTfjsNode(settings),
+    ensureKubeControlPlane(settings),
+    ensurePythonDeltalake(settings),
   ]);
 }
