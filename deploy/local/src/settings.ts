@@ -62,7 +62,12 @@ const INTEGER_SETTINGS = {
 
 type IntegerSettingName = keyof typeof INTEGER_SETTINGS;
 
-export const VERSIONS = { kafka: '4.1.2', influxdb: '1.8.10', postgresMajor: 15 } as const;
+export const VERSIONS = {
+  kafka: '4.1.2',
+  influxdb: '1.8.10',
+  postgresMajor: 15,
+  kubernetes: '1.34.4',
+} as const;
 
 /** The SCRAM user created when Kafka storage is formatted. */
 export const KAFKA_SCRAM_USER = { username: 'tributary', password: 'tributary-secret' } as const;
