@@ -11,6 +11,8 @@ export {
   type KubeControlPlaneOptions,
   startKubeControlPlane,
 } from './kube/control-plane.ts';
+export { type ChartTools, chartTools, ensureChartTools } from './prerequisites/chart-tools.ts';
+export { KUBERNETES_SCHEMA_VERSION } from './prerequisites/kubernetes-schemas.ts';
 export { readStackState } from './stack/read-stack-state.ts';
 export { registerScrapeTarget } from './stack/scrape-targets.ts';
 export type { StackState } from './stack/state.ts';

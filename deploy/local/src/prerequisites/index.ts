@@ -1,6 +1,7 @@
 import type { Settings } from '../settings.ts';
 import { settleAll } from '../settle-all.ts';
 import { ensureAptPackages } from './apt-packages.ts';
+import { ensureChartTools } from './chart-tools.ts';
 import { ensureInfluxd } from './influxdb-binary.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';
 import { ensureKubeControlPlane } from './kube-control-plane.ts';
@@ -19,5 +20,6 @@ export async function ensurePrerequisites(settings: Settings): Promise<void> {
     ensureTfjsNode(settings),
     ensureKubeControlPlane(settings),
     ensurePythonDeltalake(settings),
+    ensureChartTools(settings),
   ]);
 }
