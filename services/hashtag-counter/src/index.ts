@@ -1,0 +1,61 @@
+// The hashtag-counter service: wiring only.
+import { createKafka, TopicRegistry } from '@tributary/kafka';
+import { createService, TributaryError } from '@tributary/service-kit';
+import { counterSettings } from './config.ts';
+import { buildCounting } from './counting.ts';
+import { counterTopics } from './topics.ts';
+
+const service = createService({ name: 'hashtag-counter', version: '0.1.0', settings: counterSettings });
+const { config, logger } = service;
+if (config.windowSlide <= 0 || config.windowSlide > config.windowSize) {
+  service.fail(
+    new TributaryError(
+      'CONFIG_INVALID',
+      'HASHTAG_COUNTER_WINDOW_SLIDE must be > 0 and ≤ HASHTAG_COUNTER_WINDOW_SIZE',
+      {
+        context: { windowSize: config.windowSize, windowSlide: config.windowSlide },
+      },
+    ),
+  );
+}
+const kafka = createKafka(config.kafka, logger);
+const topics = counterTopics(config);
+
+// 1. Counting: tweets.raw → tags-repartition → hashtags.counts (src/counting.ts).
+const counting = buildCounting({ service, kafka, topics });
+service.onShutdown(
+  () => counting.stop(),
+  'stop counting stages: finish the batches in flight, leave the groups',
+);
+
+await service.start();
+const admin = kafka.admin();
+await admin.connect();
+try {
+  const registry = new TopicRegistry(
+    [topics.input, topics.repartition, topics.windowChangelog, topics.sourceChangelog, topics.output],
+    { defaultReplicationFactor: config.kafka.replicationFactor },
+  );
+  const { created, drift } = await registry.ensure(admin);
+  if (created.length > 0) logger.info({ topics: created }, 'created topics');
+  for (const difference of drift) logger.warn(difference, 'topic differs from its declaration');
+} finally {
+  await admin.disconnect();
+}
+await counting.start();
+logger.info(
+  {
+    appId: config.appId,
+    input: topics.input.name,
+    repartition: topics.repartition.name,
+    output: topics.output.name,
+    windowSize: config.windowSize,
+    windowSlide: config.windowSlide,
+    allowedLateness: config.allowedLateness,
+    maxOutOfOrderness: config.maxOutOfOrderness,
+  },
+  'counting',
+);
+
+// 2. Ranking, gRPC TopHashtags and the live page (src/ranking, src/web) start here, after counting:
+//    one call with { service, kafka, config, logger }, its own topics ensured by itself.
