@@ -31,7 +31,10 @@ export async function ensurePythonDeltalake(settings: Settings): Promise<void> {
   }
   const logFile = path.join(settings.cacheDir, 'logs', 'python-deltalake-install.log');
   if (!(await commandSucceeds('python3', ['-m', 'venv', '--help']))) {
-    progress('python-deltalake', 'skipped: python3 with the venv module not found (lake-writer reader tests need it)');
+    progress(
+      'python-deltalake',
+      'skipped: python3 with the venv module not found (lake-writer reader tests need it)',
+    );
     return;
   }
   const startedAt = performance.now();

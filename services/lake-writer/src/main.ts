@@ -1,0 +1,3 @@
+import { runLakeWriter } from './lake-writer-service.ts';
+
+await runLakeWriter();
