@@ -1,5 +1,6 @@
 import { loadSettings, type Settings } from '../settings.ts';
 import { settleAll } from '../settle-all.ts';
+import { type CrdSchemas, crdSchemas, ensureCrdSchemas } from './crd-schemas.ts';
 import { ensureGoTool, type GoTool, goToolBinary } from './go-install.ts';
 import { ensureKubernetesSchemas, kubernetesSchemasDir } from './kubernetes-schemas.ts';
 
@@ -34,6 +35,8 @@ export interface ChartTools {
   readonly kubeconform: string;
   /** For kubeconform's `-schema-location`; holds `v<k8s>-local-strict/`. */
   readonly schemasDir: string;
+  /** KEDA's and the Prometheus Operator's CRDs and their kubeconform schemas. */
+  readonly crds: CrdSchemas;
 }
 
 export function chartTools(settings: Settings = loadSettings()): ChartTools {
@@ -41,6 +44,7 @@ export function chartTools(settings: Settings = loadSettings()): ChartTools {
     helm: goToolBinary(settings, HELM),
     kubeconform: goToolBinary(settings, KUBECONFORM),
     schemasDir: kubernetesSchemasDir(settings),
+    crds: crdSchemas(settings),
   };
 }
 
@@ -50,6 +54,7 @@ export async function ensureChartTools(settings: Settings = loadSettings()): Pro
     ensureGoTool(settings, HELM),
     ensureGoTool(settings, KUBECONFORM),
     ensureKubernetesSchemas(settings),
+    ensureCrdSchemas(settings),
   ]);
   return chartTools(settings);
 }
