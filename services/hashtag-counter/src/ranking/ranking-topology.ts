@@ -1,0 +1,51 @@
+import { type ExactlyOnceContext, handle, type TopicHandler } from '@tributary/kafka';
+import type { RankingMetrics } from './ranking-metrics.ts';
+import type { RankingRestorer } from './ranking-restorer.ts';
+import type { RankingTopics } from './ranking-topics.ts';
+import { changelogKey, type WindowRankingStore } from './window-ranking-store.ts';
+
+export interface RankingParts {
+  readonly topics: RankingTopics;
+  readonly store: WindowRankingStore;
+  readonly restorer: RankingRestorer;
+  readonly metrics: RankingMetrics;
+}
+
+/**
+ * hashtags.counts → [re-key by windowStart] → window-repartition → [per-window tag state, top N] →
+ * hashtags.top, with every state change on the changelog (same partition as its input). One
+ * transaction per input batch carries the output, the changelog records and the offsets.
+ */
+export function rankingTopology(parts: RankingParts): TopicHandler<ExactlyOnceContext>[] {
+  const { topics, store, restorer, metrics } = parts;
+  return [
+    handle(topics.counts, (records, context) => {
+      for (const record of records) {
+        const count = record.value;
+        if (count === null) continue; // upstream expired the key; the ranking expires windows on its own
+        if (record.key !== changelogKey(count.windowStart, count.tag)) {
+          context.reject(record, `key '${record.key}' is not '<windowStart>|<tag>' of its value`);
+          metrics.rejected.inc({ reason: 'key_mismatch' });
+          continue;
+        }
+        context.send(topics.byWindow, { key: count.windowStart, value: count, timestamp: record.timestamp });
+      }
+    }),
+    handle(
+      topics.byWindow,
+      async (records, context) => {
+        const { partition } = context;
+        await restorer.ready(partition);
+        store.begin(partition);
+        for (const record of records) metrics.counts.inc({ outcome: store.ingest(partition, record.value) });
+        const { changelog, tops, expired } = store.finish(partition);
+        for (const { key, value } of changelog) context.send(topics.changelog, { key, value, partition });
+        for (const top of tops) context.send(topics.top, { key: top.windowStart, value: top });
+        for (const windowStart of expired) context.send(topics.top, { key: windowStart, value: null });
+        metrics.topsEmitted.inc(tops.length);
+        metrics.windowsExpired.inc(expired.length);
+      },
+      { revert: (partition) => store.revert(partition) },
+    ),
+  ];
+}
