@@ -4,7 +4,6 @@ import { ensureAptPackages } from './apt-packages.ts';
 import { ensureChartTools } from './chart-tools.ts';
 import { ensureInfluxd } from './influxdb-binary.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';
-import { ensureKubeControlPlane } from './kube-control-plane.ts';
 import { ensurePythonDeltalake } from './python-deltalake.ts';
 import { ensureTfjsNode } from './tfjs-node.ts';
 
@@ -18,7 +17,6 @@ export async function ensurePrerequisites(settings: Settings): Promise<void> {
     ensureKafkaJars(settings),
     ensureInfluxd(settings),
     ensureTfjsNode(settings),
-    ensureKubeControlPlane(settings),
     ensurePythonDeltalake(settings),
     ensureChartTools(settings),
   ]);
