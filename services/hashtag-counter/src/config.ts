@@ -1,6 +1,7 @@
 import { type ConfigOf, env } from '@tributary/config';
 import { kafkaSettings } from '@tributary/kafka';
 import { hashtagCounts, tweetsRaw } from '@tributary/topics';
+import { rankingSettings } from './ranking/ranking-settings.ts';
 
 /** The hashtag-counter's settings, each declared once with its doc and default. */
 export const counterSettings = {
@@ -57,6 +58,8 @@ export const counterSettings = {
     max: 64 * 1024 * 1024,
     doc: 'Fetch size per partition: bounds the records of one batch (one transaction)',
   }),
+  /** The top-N stage, gRPC TopHashtags and the live page (src/ranking). */
+  ranking: rankingSettings,
 };
 
 export type CounterConfig = ConfigOf<typeof counterSettings>;

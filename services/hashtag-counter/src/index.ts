@@ -3,6 +3,7 @@ import { createKafka, TopicRegistry } from '@tributary/kafka';
 import { createService, TributaryError } from '@tributary/service-kit';
 import { counterSettings } from './config.ts';
 import { buildCounting } from './counting.ts';
+import { startRanking } from './ranking/ranking-stage.ts';
 import { counterTopics } from './topics.ts';
 
 const service = createService({ name: 'hashtag-counter', version: '0.1.0', settings: counterSettings });
@@ -27,6 +28,10 @@ service.onShutdown(
   () => counting.stop(),
   'stop counting stages: finish the batches in flight, leave the groups',
 );
+
+// 2. Ranking: hashtags.counts → top N per window → hashtags.top, gRPC TopHashtags and the live page
+//    (src/ranking, src/grpc, src/web). Before start(): it adds its gRPC service; it starts in the background.
+startRanking(service, kafka, topics.output.name);
 
 await service.start();
 const admin = kafka.admin();
@@ -56,6 +61,3 @@ logger.info(
   },
   'counting',
 );
-
-// 2. Ranking, gRPC TopHashtags and the live page (src/ranking, src/web) start here, after counting:
-//    one call with { service, kafka, config, logger }, its own topics ensured by itself.

@@ -7,6 +7,7 @@ export class RankingMetrics {
   readonly topsEmitted: Counter;
   readonly windowsExpired: Counter;
   readonly restoredRecords: Counter;
+  readonly windows: Gauge;
   readonly viewWindows: Gauge;
   readonly grpcRequests: Counter<'code'>;
   readonly streamClients: Gauge;
@@ -38,6 +39,11 @@ export class RankingMetrics {
     this.restoredRecords = new Counter({
       name: 'hashtag_counter_ranking_restored_records_total',
       help: 'Changelog records read to restore the ranking state of assigned partitions',
+      registers,
+    });
+    this.windows = new Gauge({
+      name: 'hashtag_counter_ranking_windows',
+      help: 'Windows whose tag counts the top-N stage holds, over the partitions it owns',
       registers,
     });
     this.viewWindows = new Gauge({

@@ -1,13 +1,13 @@
 import { type ExactlyOnceContext, handle, type TopicHandler } from '@tributary/kafka';
+import type { ChangelogRestorer } from '../stores/changelog-restorer.ts';
 import type { RankingMetrics } from './ranking-metrics.ts';
-import type { RankingRestorer } from './ranking-restorer.ts';
 import type { RankingTopics } from './ranking-topics.ts';
 import { changelogKey, type WindowRankingStore } from './window-ranking-store.ts';
 
 export interface RankingParts {
   readonly topics: RankingTopics;
   readonly store: WindowRankingStore;
-  readonly restorer: RankingRestorer;
+  readonly restorer: ChangelogRestorer;
   readonly metrics: RankingMetrics;
 }
 
@@ -37,13 +37,18 @@ export function rankingTopology(parts: RankingParts): TopicHandler<ExactlyOnceCo
         const { partition } = context;
         await restorer.ready(partition);
         store.begin(partition);
-        for (const record of records) metrics.counts.inc({ outcome: store.ingest(partition, record.value) });
+        let expiredCounts = 0;
+        for (const record of records)
+          if (store.ingest(partition, record.value) === 'expired') expiredCounts++;
+        metrics.counts.inc({ outcome: 'applied' }, records.length - expiredCounts);
+        metrics.counts.inc({ outcome: 'expired' }, expiredCounts);
         const { changelog, tops, expired } = store.finish(partition);
         for (const { key, value } of changelog) context.send(topics.changelog, { key, value, partition });
         for (const top of tops) context.send(topics.top, { key: top.windowStart, value: top });
         for (const windowStart of expired) context.send(topics.top, { key: windowStart, value: null });
         metrics.topsEmitted.inc(tops.length);
         metrics.windowsExpired.inc(expired.length);
+        metrics.windows.set(store.windowCount);
       },
       { revert: (partition) => store.revert(partition) },
     ),

@@ -73,25 +73,19 @@ export class WindowRankingStore {
     this.#options = options;
   }
 
-  get partitions(): number[] {
-    return [...this.#partitions.keys()];
-  }
-
   get windowCount(): number {
     let count = 0;
     for (const state of this.#partitions.values()) count += state.windows.size;
     return count;
   }
 
-  /** Keeps only the partitions in `owned`, dropping the state of the others. */
-  retain(owned: readonly number[]): void {
-    for (const partition of this.#partitions.keys()) {
-      if (!owned.includes(partition)) this.#partitions.delete(partition);
-    }
-  }
-
   has(partition: number): boolean {
     return this.#partitions.has(partition);
+  }
+
+  /** Forgets a partition's state (revoked, or to be restored again). */
+  drop(partition: number): void {
+    this.#partitions.delete(partition);
   }
 
   /** Replaces a partition's state with what its changelog holds (the latest record per key, in order). */
