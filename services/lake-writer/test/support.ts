@@ -23,12 +23,14 @@ export interface DeltalakeView {
   readonly rows: [string, number, string, number, string, number, number][];
 }
 
-export async function readWithDeltalake(tableDir: string): Promise<DeltalakeView> {
+export async function readWithDeltalake(tableDir: string, version?: number): Promise<DeltalakeView> {
   const python = deltalakePythonPath();
   if (!existsSync(python)) {
     throw new Error(`${python} missing: the python-deltalake prerequisite is installed by 'pnpm stack up'`);
   }
-  const { stdout } = await run(python, [READ_DELTA_SCRIPT, tableDir], { maxBuffer: 512 * 1024 * 1024 });
+  const args =
+    version === undefined ? [READ_DELTA_SCRIPT, tableDir] : [READ_DELTA_SCRIPT, tableDir, String(version)];
+  const { stdout } = await run(python, args, { maxBuffer: 512 * 1024 * 1024 });
   return JSON.parse(stdout) as DeltalakeView;
 }
 
