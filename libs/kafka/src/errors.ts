@@ -1,5 +1,6 @@
 export type KafkaLayerErrorCode =
   | 'TOPIC_NOT_DECLARED'
+  | 'TOPIC_NOT_FOUND'
   | 'TRANSACTION_FAILED'
   | 'PRODUCER_FENCED'
   | 'PRODUCER_CLOSED'

@@ -1,5 +1,6 @@
 export { AtLeastOnceConsumer, type AtLeastOnceConsumerOptions } from './at-least-once-consumer.ts';
 export { createKafka } from './client.ts';
+export { consumerGroupLag, type PartitionLag } from './consumer-lag.ts';
 export type { ConsumerLoopOptions, ReadinessSignal, StartPosition } from './consumer-loop.ts';
 export { DEAD_LETTER_HEADERS, type DeadLetterFailure } from './dead-letter.ts';
 export { isRetriable, KafkaLayerError, type KafkaLayerErrorCode } from './errors.ts';
@@ -21,3 +22,11 @@ export {
   type TopicSpec,
 } from './topic.ts';
 export { type DriftKind, type EnsureReport, type TopicDrift, TopicRegistry } from './topic-registry.ts';
+export {
+  describeTopics,
+  growPartitions,
+  type KafkaAdmin,
+  type PartitionDescription,
+  partitionCount,
+  type TopicDescription,
+} from './topic-admin.ts';

@@ -133,9 +133,13 @@ export async function ensureKubeControlPlane(settings: Settings): Promise<KubeBi
     60_000,
   );
   try {
+    // flock: concurrent first runs (two test files, two commands) wait for one build instead of
+    // racing several; the later ones then find every package in the Go build cache and only relink.
     await runCommand(
-      'go',
+      'flock',
       [
+        path.join(kubeDir(settings), '.build.lock'),
+        'go',
         'build',
         '-trimpath',
         '-ldflags',
