@@ -13,15 +13,24 @@ export interface HttpServerOptions {
   readonly isAlive: () => boolean;
 }
 
+/** Answers a request under a path a service mounted; it writes the response itself (streams too). */
+export type HttpHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
 /** What a service sees of its HTTP server. */
 export interface HttpEndpoint {
   /** The bound address; undefined until the service has started. */
   readonly address: ListenAddress | undefined;
+  /**
+   * Serves `prefix` (e.g. `/hashtags`: that path and everything under `/hashtags/`) with the service's
+   * own handler, beside /metrics, /healthz and /readyz, which cannot be mounted over.
+   */
+  mount(prefix: string, handler: HttpHandler): void;
 }
 
 type Reply = { readonly status: number; readonly contentType: string; readonly body: string };
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const KIT_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 function json(status: number, body: unknown): Reply {
@@ -32,6 +41,7 @@ function json(status: number, body: unknown): Reply {
 export class HttpServer implements HttpEndpoint {
   readonly #options: HttpServerOptions;
   readonly #server: Server;
+  readonly #mounts = new Map<string, HttpHandler>();
 
   constructor(options: HttpServerOptions) {
     this.#options = options;
@@ -66,10 +76,40 @@ export class HttpServer implements HttpEndpoint {
     });
   }
 
+  mount(prefix: string, handler: HttpHandler): void {
+    if (!/^\/[^/]/.test(prefix) || prefix.endsWith('/') || KIT_PATHS.has(prefix)) {
+      throw new TypeError(
+        `cannot mount '${prefix}': a path like /name, other than ${[...KIT_PATHS].join(', ')}`,
+      );
+    }
+    this.#mounts.set(prefix, handler);
+  }
+
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const mounted = this.#mounted(request.url ?? '/');
+    if (mounted !== undefined) {
+      try {
+        await mounted(request, response);
+      } catch (error) {
+        if (response.headersSent) response.destroy();
+        else {
+          response.writeHead(500, { 'content-type': TEXT_TYPE });
+          response.end(`request failed: ${String(error)}\n`);
+        }
+      }
+      return;
+    }
     const reply = await this.#route(request);
     response.writeHead(reply.status, { 'content-type': reply.contentType, 'cache-control': 'no-store' });
     response.end(reply.body);
+  }
+
+  #mounted(url: string): HttpHandler | undefined {
+    const path = new URL(url, 'http://localhost').pathname;
+    for (const [prefix, handler] of this.#mounts) {
+      if (path === prefix || path.startsWith(`${prefix}/`)) return handler;
+    }
+    return undefined;
   }
 
   async #route({ method, url = '/' }: IncomingMessage): Promise<Reply> {

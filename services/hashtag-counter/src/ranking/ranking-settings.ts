@@ -1,7 +1,7 @@
 import { type ConfigOf, env } from '@tributary/config';
 import { hashtagTop } from '@tributary/topics';
 
-/** Settings of the top-N stage and of what serves its output (gRPC TopHashtags, the live page). */
+/** Settings of the top-N stage; gRPC TopHashtags and the live page use the kit's ports. */
 export const rankingSettings = {
   topN: env.int('HASHTAG_COUNTER_TOP_N', {
     default: 10,
@@ -16,14 +16,6 @@ export const rankingSettings = {
   retention: env.duration('HASHTAG_COUNTER_RANKING_RETENTION', {
     default: '1h',
     doc: "How long a window's ranking is kept after its end, in event time (the newest window end seen); then its state and its hashtags.top key are tombstoned",
-  }),
-  webHost: env.string('HASHTAG_COUNTER_WEB_HOST', {
-    default: '0.0.0.0',
-    doc: 'Address of the live page (/, /hashtags/top.json, /hashtags/stream)',
-  }),
-  webPort: env.port('HASHTAG_COUNTER_WEB_PORT', {
-    default: 8081,
-    doc: 'Port of the live page; 0 picks a free port (logged as "hashtag page serving")',
   }),
 };
 

@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import type { CounterConfig } from '../config.ts';
 import { hashtagRankingDefinition, hashtagRankingImplementation } from '../grpc/top-hashtags-service.ts';
 import { ChangelogRestorer } from '../stores/changelog-restorer.ts';
-import { HashtagPageServer } from '../web/hashtag-page-server.ts';
+import { HashtagPage } from '../web/hashtag-page.ts';
 import { RankingMetrics } from './ranking-metrics.ts';
 import { type RankingTopics, rankingTopics } from './ranking-topics.ts';
 import { rankingTopology } from './ranking-topology.ts';
@@ -15,8 +15,8 @@ import { WindowRankingStore } from './window-ranking-store.ts';
 /**
  * Adds the top-N stage to the hashtag-counter: hashtags.counts → top N per window → hashtags.top
  * (exactly once, group `<appId>.rank`, state restored from `<appId>.ranking-changelog`), the view of
- * hashtags.top, gRPC TopHashtags and the live page. Call it before `service.start()`, since gRPC
- * services must be added before the port opens; the rest starts in the background, the service is
+ * hashtags.top, gRPC TopHashtags and the live page (`/hashtags/` on the kit's HTTP port). Call it
+ * before `service.start()`, since gRPC services must be added before the port opens; the rest starts in the background, the service is
  * ready once the stage joined its group and the view caught up, and a failure to start crashes it.
  */
 export function startRanking(service: Service<CounterConfig>, kafka: Kafka, countsTopic: string): void {
@@ -73,11 +73,8 @@ export function startRanking(service: Service<CounterConfig>, kafka: Kafka, coun
     onCrash: (error) => service.fail(error),
     onChange: () => metrics.viewWindows.set(view.size),
   });
-  const page = new HashtagPageServer(view, {
-    host: settings.webHost,
-    port: settings.webPort,
-    onClients: (count) => metrics.streamClients.set(count),
-  });
+  const page = new HashtagPage(view, { onClients: (count) => metrics.streamClients.set(count) });
+  service.http.mount('/hashtags', (request, response) => page.handle(request, response));
   // Hooks run in reverse order: the stage commits its batch in flight first, the page goes last.
   service.onShutdown(() => page.close(), 'close the live page and its event streams');
   service.onShutdown(() => follower.stop(), 'stop following hashtags.top');
@@ -89,8 +86,6 @@ export function startRanking(service: Service<CounterConfig>, kafka: Kafka, coun
   const start = async () => {
     await waitForTopic(kafka, topics.counts.name, COUNTS_TOPIC_WAIT_MS);
     await ensureTopics(kafka, topics, config.kafka.replicationFactor, logger);
-    await page.listen();
-    logger.info({ host: settings.webHost, port: page.port }, 'hashtag page serving');
     await follower.start();
     await processor.start();
     logger.info(

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HashtagTop } from '@tributary/topics';
@@ -13,17 +12,12 @@ const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 const STATIC: Readonly<Record<string, { file: string; type: string }>> = {
-  '/': { file: join(PAGE_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
-  '/hashtags': { file: join(PAGE_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
   '/hashtags/': { file: join(PAGE_DIR, 'index.html'), type: 'text/html; charset=utf-8' },
   '/hashtags/app.js': { file: join(PAGE_DIR, 'app.js'), type: 'text/javascript; charset=utf-8' },
   '/hashtags/chart.umd.min.js': { file: CHART_JS, type: 'text/javascript; charset=utf-8' },
 };
 
 export interface HashtagPageOptions {
-  readonly host: string;
-  /** 0 picks a free port. */
-  readonly port: number;
   /** How often an idle event stream gets a comment line, so proxies do not close it. */
   readonly keepAliveMs?: number;
   /** Changes of the view within this long are pushed as one event. */
@@ -32,70 +26,49 @@ export interface HashtagPageOptions {
 }
 
 /**
- * The live page of the current window's top hashtags: `/` (and `/hashtags/`) the page, `/hashtags/top.json`
- * the current top (or `?window=<start>`), `/hashtags/stream` Server-Sent Events `top` with the current
- * top on connect and whenever it changes.
+ * The live page of the current window's top hashtags, mounted at `/hashtags` on the kit's HTTP
+ * server: `/hashtags/` the page, `/hashtags/top.json` the current top (or `?window=<start>`),
+ * `/hashtags/stream` Server-Sent Events `top` with the current top on connect and whenever it changes.
  */
-export class HashtagPageServer {
+export class HashtagPage {
   readonly #view: TopView;
   readonly #options: HashtagPageOptions;
-  readonly #server: Server;
   readonly #clients = new Set<ServerResponse>();
   readonly #unsubscribe: () => void;
-  #keepAlive: NodeJS.Timeout | undefined;
+  readonly #keepAlive: NodeJS.Timeout;
   #pending: NodeJS.Timeout | undefined;
   #lastSent: string | undefined;
 
-  constructor(view: TopView, options: HashtagPageOptions) {
+  constructor(view: TopView, options: HashtagPageOptions = {}) {
     this.#view = view;
     this.#options = options;
-    this.#server = createServer((request, response) => {
-      this.#handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) reply(response, 500, { error: String(error) });
-        else response.destroy();
-      });
-    });
     this.#unsubscribe = view.subscribe(() => this.#scheduleBroadcast());
+    this.#keepAlive = setInterval(() => {
+      for (const client of this.#clients) client.write(': keep-alive\n\n');
+    }, options.keepAliveMs ?? 15_000);
   }
 
-  get port(): number | undefined {
-    return (this.#server.address() as AddressInfo | null)?.port;
-  }
-
-  listen(): Promise<void> {
-    const { host, port } = this.#options;
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        this.#keepAlive = setInterval(() => {
-          for (const client of this.#clients) client.write(': keep-alive\n\n');
-        }, this.#options.keepAliveMs ?? 15_000);
-        resolve();
-      });
-    });
-  }
-
-  /** Ends the event streams (browsers reconnect elsewhere) and stops listening. */
-  close(): Promise<void> {
+  /** Ends the event streams (browsers reconnect, to another instance if this one goes). */
+  close(): void {
     this.#unsubscribe();
     clearInterval(this.#keepAlive);
     clearTimeout(this.#pending);
     for (const client of this.#clients) client.end();
     this.#clients.clear();
-    if (!this.#server.listening) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#server.close(() => resolve());
-      this.#server.closeIdleConnections();
-    });
   }
 
-  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Answers a request under /hashtags. */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       reply(response, 405, { error: 'only GET and HEAD are served' });
       return;
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/hashtags') {
+      response.writeHead(301, { location: '/hashtags/' });
+      response.end();
+      return;
+    }
     const asset = STATIC[url.pathname];
     if (asset !== undefined) {
       const body = await readFile(asset.file);
@@ -111,10 +84,9 @@ export class HashtagPageServer {
         this.#stream(response);
         return;
       default:
-        reply(response, 404, { error: 'not found; try /, /hashtags/top.json or /hashtags/stream' });
+        reply(response, 404, { error: 'not found; try /hashtags/, /hashtags/top.json or /hashtags/stream' });
     }
   }
-
   #topJson(url: URL, response: ServerResponse): void {
     const resolved = resolveWindow(this.#view, url.searchParams.get('window') ?? '');
     if (resolved.kind === 'invalid') reply(response, 400, { error: resolved.reason });
