@@ -200,7 +200,7 @@ describe('services', () => {
   test('the topics table equals the declarations in libs/topics', async () => {
     const declared = await import('@tributary/topics');
     const fromLibs = Object.fromEntries(
-      Object.values(declared)
+      (Object.values(declared) as unknown[])
         .filter(
           (value): value is { name: string; partitions: number } =>
             typeof value === 'object' && value !== null && 'name' in value && 'partitions' in value,
