@@ -1,5 +1,6 @@
 // The live page: the current window's top hashtags from /hashtags/top.json, then every change pushed
-// over Server-Sent Events by /hashtags/stream (EventSource reconnects by itself).
+// over Server-Sent Events by /hashtags/stream (EventSource reconnects by itself). Bars: tweets, coloured
+// by mean sentiment; diamonds: the mean sentiment itself on the right axis.
 const NEGATIVE = [220, 38, 38];
 const NEUTRAL = [148, 163, 184];
 const POSITIVE = [22, 163, 74];
@@ -22,9 +23,10 @@ const chart = new Chart(document.getElementById('chart'), {
         label: 'mean sentiment',
         data: [],
         yAxisID: 'sentiment',
-        borderColor: 'rgb(51, 65, 85)',
-        pointBackgroundColor: [],
-        pointRadius: 5,
+        borderColor: 'rgb(30, 41, 59)',
+        backgroundColor: 'rgb(30, 41, 59)',
+        pointStyle: 'rectRot',
+        pointRadius: 6,
         showLine: false,
         order: 1,
       },
@@ -58,7 +60,6 @@ function render(top) {
   chart.data.datasets[0].data = top.top.map((entry) => entry.count);
   chart.data.datasets[0].backgroundColor = colours;
   chart.data.datasets[1].data = top.top.map((entry) => entry.sentiment);
-  chart.data.datasets[1].pointBackgroundColor = colours;
   chart.update();
   const state = top.final ? '<span class="final">final</span>' : '<span class="open">still counting</span>';
   document.getElementById('window').innerHTML = `window ${top.windowStart} → ${top.windowEnd} · ${state}`;
