@@ -1,5 +1,5 @@
 export { machineRegime, machineTemperature, RegimePrediction } from './machine-topics.ts';
-export { TaxiRide, taxiRides } from './taxi-topics.ts';
+export { TaxiRide, taxiRides, taxiZoneHourly, ZoneHourly } from './taxi-topics.ts';
 export {
   HashtagTop,
   HashtagWindowCount,
