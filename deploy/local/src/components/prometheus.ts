@@ -22,6 +22,8 @@ export function scrapeTargetsDir(settings: Settings): string {
 function renderConfig(settings: Settings): string {
   const config = {
     global: { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '2s' },
+    // The pipeline-health alerts, so that they can be seen firing locally (/api/v1/alerts).
+    rule_files: [path.join(settings.repoRoot, 'deploy', 'prometheus', 'alerts.yaml')],
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${settings.prometheusPort}`] }] },
       {
