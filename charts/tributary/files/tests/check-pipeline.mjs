@@ -40,7 +40,8 @@ function grpcHealth(authority) {
       // 5-byte frame header, then HealthCheckResponse: field 1 (status) as varint = 0x08 <value>.
       const body = Buffer.concat(chunks);
       const value = body.length >= 7 && body[5] === 0x08 ? body[6] : 0;
-      resolve(value === SERVING ? 'SERVING' : `status ${value}`);
+      if (value !== SERVING) return reject(new Error(`status ${value} (1 is SERVING)`));
+      resolve('SERVING');
     });
     // An empty HealthCheckRequest: uncompressed, zero length.
     request.end(Buffer.from([0, 0, 0, 0, 0]));
