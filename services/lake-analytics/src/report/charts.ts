@@ -45,7 +45,15 @@ function barChart(chart: BarChart): TopLevelSpec {
       y: { field: chart.y.field, type: 'quantitative', title: chart.y.title },
       ...(chart.colorBy === undefined
         ? {}
-        : { color: { field: chart.colorBy, type: 'nominal', title: null, scale: { range: PALETTE } } }),
+        : {
+            color: {
+              field: chart.colorBy,
+              type: 'nominal',
+              title: null,
+              scale: { range: PALETTE },
+              legend: { orient: 'top' },
+            },
+          }),
     },
   };
 }
