@@ -4,6 +4,7 @@ import { ensureAptPackages } from './apt-packages.ts';
 import { ensureChartTools } from './chart-tools.ts';
 import { ensureInfluxd } from './influxdb-binary.ts';
 import { ensureKafkaJars } from './kafka-jars.ts';
+import { ensureKubeControlPlane } from './kube-control-plane.ts';
 import { ensurePythonDeltalake } from './python-deltalake.ts';
 import { ensureTfjsNode } from './tfjs-node.ts';
 
@@ -19,5 +20,6 @@ export async function ensurePrerequisites(settings: Settings): Promise<void> {
     ensureTfjsNode(settings),
     ensurePythonDeltalake(settings),
     ensureChartTools(settings),
+    ensureKubeControlPlane(settings),
   ]);
 }
