@@ -167,7 +167,7 @@ describe('services', () => {
     const deployments = serviceDeployments(objects);
     assert.deepEqual(
       deployments.map((deployment) => deployment.metadata.labels?.['app.kubernetes.io/component']).sort(),
-      ['hashtag-counter', 'influx-sink', 'regime-classifier'],
+      ['hashtag-counter', 'influx-sink', 'regime-classifier', 'zone-aggregator'],
     );
     for (const deployment of deployments) {
       const name = deployment.metadata.name;
@@ -279,7 +279,7 @@ describe('switches on the cluster APIs (--api-versions)', () => {
 
   test('Prometheus Operator present: ServiceMonitors, no scrape annotations; else annotations', async () => {
     const withOperator = (await render({ apiVersions: ['monitoring.coreos.com/v1/ServiceMonitor'] })).objects;
-    assert.equal(byKind(withOperator, 'ServiceMonitor').length, 3);
+    assert.equal(byKind(withOperator, 'ServiceMonitor').length, serviceDeployments(withOperator).length);
     for (const deployment of serviceDeployments(withOperator)) {
       const annotations = (deployment.spec?.template as K8sObject | undefined)?.metadata.annotations ?? {};
       assert.equal(annotations['prometheus.io/scrape'], undefined);

@@ -25,3 +25,58 @@
 {{- $tag := default (default .root.Chart.AppVersion $image.tag) $override.tag }}
 {{- printf "%s:%s" $repository (toString $tag) }}
 {{- end }}
+
+
+{{/* A service container's environment. Call with (dict "root" $ "svc" $svc). */}}
+{{- define "tributary.service.env" -}}
+- name: TRIBUTARY_INSTANCE_ID
+  valueFrom:
+    fieldRef: {fieldPath: metadata.name}
+- {name: TRIBUTARY_HTTP_PORT, value: {{ .svc.ports.http | quote }}}
+- {name: TRIBUTARY_GRPC_PORT, value: {{ .svc.ports.grpc | quote }}}
+# Below the pod's grace period, so shutdown hooks finish before SIGKILL.
+- {name: TRIBUTARY_SHUTDOWN_DEADLINE, value: {{ printf "%ds" (sub (int .svc.terminationGracePeriodSeconds) 5) | quote }}}
+- {name: TRIBUTARY_KAFKA_CLIENT_ID, value: {{ .svc.name | quote }}}
+{{- if has "kafka" .svc.uses }}
+{{- include "tributary.kafka.env" .root | nindent 0 }}
+{{- end }}
+{{- if has "influxdb" .svc.uses }}
+{{- include "tributary.influxdb.env" .root | nindent 0 }}
+{{- end }}
+{{- if has "postgresql" .svc.uses }}
+{{- include "tributary.postgresql.env" .root | nindent 0 }}
+{{- end }}
+{{- range $key, $value := .svc.env }}
+- {name: {{ $key | quote }}, value: {{ $value | toString | quote }}}
+{{- end }}
+{{- if and (has "postgresql" .svc.uses) .svc.postgresUrlEnv }}
+# From the libpq variables above; a password with URL-reserved characters needs encoding.
+- name: {{ .svc.postgresUrlEnv | quote }}
+  value: postgres://$(PGUSER):$(PGPASSWORD)@$(PGHOST):$(PGPORT)/$(PGDATABASE)
+{{- end }}
+{{- end }}
+
+{{- define "tributary.service.volumeMounts" -}}
+- {name: tmp, mountPath: /tmp}
+{{- if has "kafka" .svc.uses }}
+{{- with include "tributary.kafka.tlsVolumeMount" .root | trim }}
+{{ . }}
+{{- end }}
+{{- end }}
+{{- with .svc.volumeMounts }}
+{{- toYaml . | nindent 0 }}
+{{- end }}
+{{- end }}
+
+{{- define "tributary.service.volumes" -}}
+- name: tmp
+  emptyDir: {}
+{{- if has "kafka" .svc.uses }}
+{{- with include "tributary.kafka.tlsVolume" .root | trim }}
+{{ . }}
+{{- end }}
+{{- end }}
+{{- with .svc.volumes }}
+{{- toYaml . | nindent 0 }}
+{{- end }}
+{{- end }}
