@@ -21,7 +21,6 @@ export {
   type TopicDeclaration,
   type TopicSpec,
 } from './topic.ts';
-export { type DriftKind, type EnsureReport, type TopicDrift, TopicRegistry } from './topic-registry.ts';
 export {
   describeTopics,
   growPartitions,
@@ -30,3 +29,4 @@ export {
   partitionCount,
   type TopicDescription,
 } from './topic-admin.ts';
+export { type DriftKind, type EnsureReport, type TopicDrift, TopicRegistry } from './topic-registry.ts';
