@@ -64,6 +64,11 @@ export function formatScale(result: ScaleResult): string {
   lines.push(
     `scaled ${result.service} (Deployment ${result.deployment}) from ${result.from} to ${result.to} replicas; partitions ${partitions}`,
   );
+  for (const hpa of result.autoscalers) {
+    lines.push(
+      `note: HorizontalPodAutoscaler ${hpa.name} manages ${result.deployment} (${hpa.minReplicas}..${hpa.maxReplicas} replicas) and will set the replicas again; change its bounds (chart values) to make this last`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -20,6 +20,24 @@ export interface ScaleResult {
   /** Input topics and their partition counts as they are after the command. */
   readonly partitions: Readonly<Record<string, number>>;
   readonly grown: readonly { topic: string; from: number; to: number }[];
+  /** HorizontalPodAutoscalers (KEDA makes one per ScaledObject) that will set the replicas again. */
+  readonly autoscalers: readonly { name: string; minReplicas: number; maxReplicas: number }[];
+}
+
+/** Autoscalers that target the Deployment: a manual scale only lasts until their next evaluation. */
+async function autoscalersOf(kube: KubeClients, deployment: string): Promise<ScaleResult['autoscalers']> {
+  const { items } = await kubeCall('listing HorizontalPodAutoscalers', () =>
+    kube.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: kube.namespace }),
+  );
+  return items
+    .filter(
+      (hpa) => hpa.spec?.scaleTargetRef.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === deployment,
+    )
+    .map((hpa) => ({
+      name: hpa.metadata?.name ?? '',
+      minReplicas: hpa.spec?.minReplicas ?? 1,
+      maxReplicas: hpa.spec?.maxReplicas ?? 0,
+    }));
 }
 
 /**
@@ -82,5 +100,6 @@ export async function scaleService(
     to: replicas,
     partitions,
     grown,
+    autoscalers: await autoscalersOf(kube, described.deployment),
   };
 }

@@ -177,6 +177,33 @@ describe('tributary-ops, Kubernetes side, against a real control plane (no nodes
     assert.equal((await deployment()).spec?.replicas, 4);
   });
 
+  it('scale names an autoscaler that targets the Deployment, since it will set the replicas again', async () => {
+    const name = `${RELEASE}-${SERVICE}-lag`;
+    await kube.autoscaling.createNamespacedHorizontalPodAutoscaler({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${RELEASE}-${SERVICE}` },
+          minReplicas: 1,
+          maxReplicas: 4,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+            },
+          ],
+        },
+      },
+    });
+    try {
+      const result = await scaleService(kube, admin, { release: RELEASE, service: SERVICE, replicas: 4 });
+      assert.deepEqual(result.autoscalers, [{ name, minReplicas: 1, maxReplicas: 4 }]);
+    } finally {
+      await kube.autoscaling.deleteNamespacedHorizontalPodAutoscaler({ name, namespace });
+    }
+  });
+
   it('restart stamps the pod template, so the Deployment rolls a new ReplicaSet', async () => {
     const before = (await kube.apps.listNamespacedReplicaSet({ namespace })).items.length;
     const now = new Date('2026-01-02T03:04:05.000Z');

@@ -1,4 +1,4 @@
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 
 export interface KubeTarget {
   /** A kubeconfig file; default: $KUBECONFIG, then ~/.kube/config, then the in-cluster service account. */
@@ -11,6 +11,7 @@ export interface KubeTarget {
 export interface KubeClients {
   readonly apps: AppsV1Api;
   readonly core: CoreV1Api;
+  readonly autoscaling: AutoscalingV2Api;
   readonly namespace: string;
   readonly server: string;
 }
@@ -25,6 +26,7 @@ export function kubeClients(target: KubeTarget = {}): KubeClients {
   return {
     apps: config.makeApiClient(AppsV1Api),
     core: config.makeApiClient(CoreV1Api),
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
     namespace,
     server: config.getCurrentCluster()?.server ?? '(unknown)',
   };
