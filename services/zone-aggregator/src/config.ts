@@ -1,0 +1,52 @@
+import { type ConfigOf, env } from '@tributary/config';
+import { kafkaSettings } from '@tributary/kafka';
+import { taxiRides, taxiZoneHourly } from '@tributary/topics';
+
+/** The zone-aggregator's settings, each declared once with its doc and default. */
+export const aggregatorSettings = {
+  kafka: kafkaSettings,
+  appId: env.string('ZONE_AGGREGATOR_APP_ID', {
+    default: 'zone-aggregator',
+    doc: 'Application id: the consumer group, the prefix of every transactional id and of the changelog topic (<appId>-windows-changelog)',
+  }),
+  inputTopic: env.string('ZONE_AGGREGATOR_INPUT_TOPIC', {
+    default: taxiRides.name,
+    doc: 'Rides topic (schema of taxi.rides); late and undecodable rides go to <name>.dlq',
+  }),
+  outputTopic: env.string('ZONE_AGGREGATOR_OUTPUT_TOPIC', {
+    default: taxiZoneHourly.name,
+    doc: 'Compacted output topic (schema of taxi.zone-hourly)',
+  }),
+  postgresUrl: env.secret('ZONE_AGGREGATOR_POSTGRES_URL', {
+    default: 'postgres://postgres@127.0.0.1:15432/tributary',
+    doc: 'PostgreSQL holding the zone table (the local stack by default)',
+  }),
+  zoneTable: env.string('ZONE_AGGREGATOR_ZONE_TABLE', {
+    default: 'taxi_zones',
+    doc: 'Zone table (created and seeded with 30 NYC zones when missing); changes apply without restart',
+  }),
+  watermarkDelay: env.duration('ZONE_AGGREGATOR_WATERMARK_DELAY', {
+    default: '10m',
+    doc: 'Bounded out-of-orderness: a partition watermark trails its latest pickup by this much',
+  }),
+  allowedLateness: env.duration('ZONE_AGGREGATOR_ALLOWED_LATENESS', {
+    default: '1h',
+    doc: 'An hour window stays open (updates, final=false) this long after the watermark passed its end; later rides go to the DLQ as late',
+  }),
+  sessionTimeoutMs: env.duration('ZONE_AGGREGATOR_SESSION_TIMEOUT', {
+    default: '30s',
+    doc: 'Consumer group session timeout: how long a crashed instance keeps its partitions',
+  }),
+  transactionTimeoutMs: env.duration('ZONE_AGGREGATOR_TRANSACTION_TIMEOUT', {
+    default: '60s',
+    doc: 'Kafka transaction timeout of the output transactions',
+  }),
+  maxBytesPerPartition: env.int('ZONE_AGGREGATOR_MAX_BYTES_PER_PARTITION', {
+    default: 1024 * 1024,
+    min: 1024,
+    max: 64 * 1024 * 1024,
+    doc: 'Fetch size per partition: bounds the records of one batch (one transaction)',
+  }),
+};
+
+export type AggregatorConfig = ConfigOf<typeof aggregatorSettings>;

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ServiceProcess } from '@tributary/demo';
+import { readStackState, type StackState } from '@tributary/local-stack';
+import { writeRideCsv } from '@tributary/taxi';
+import { committedTotal, readTopic, testKafka, uniqueName, waitFor } from '@tributary/testing';
+import pg from 'pg';
+import { aggregatorTopics, buildZoneReport, readZoneHourly } from '../../src/public.ts';
+import {
+  type AggregatorRun,
+  asTotals,
+  referenceCounts,
+  replayFile,
+  startAggregator,
+  uniqueTable,
+  waitCaughtUp,
+} from './support.ts';
+
+const FROM = Date.UTC(2014, 2, 3);
+const HOURS = 72;
+
+describe('zone-aggregator against Kafka and PostgreSQL', () => {
+  let stack: StackState;
+  let dir: string;
+  let file: string;
+  let reference: Awaited<ReturnType<typeof referenceCounts>>;
+  const services: ServiceProcess[] = [];
+  const tables: string[] = [];
+
+  const run = (name: string, input: string): AggregatorRun => {
+    const zoneTable = uniqueTable();
+    tables.push(zoneTable);
+    return { appId: uniqueName(`${name}-app`), input, output: uniqueName(`${name}-hourly`), zoneTable };
+  };
+  const start = (r: AggregatorRun, extra: Record<string, string> = {}) => {
+    const service = startAggregator(stack, r, extra);
+    services.push(service);
+    return service;
+  };
+  const output = async (r: AggregatorRun) =>
+    readZoneHourly(
+      await testKafka(stack.kafka.brokers),
+      aggregatorTopics({ appId: r.appId, inputTopic: r.input, outputTopic: r.output }).output,
+    );
+  const lateLetters = async (r: AggregatorRun) =>
+    (await readTopic(await testKafka(stack.kafka.brokers), `${r.input}.dlq`)).filter(
+      (letter) => letter.headers['tributary.dlq.consumer.group'] === r.appId,
+    );
+
+  before(async () => {
+    stack = await readStackState();
+    dir = await mkdtemp(join(tmpdir(), 'zone-aggregator-'));
+    file = join(dir, 'rides.csv');
+    // Three days of rides, 3 % up to 5 minutes out of order: within the default 10-minute watermark delay.
+    await writeRideCsv(file, {
+      rows: 12_000,
+      seed: 5,
+      from: FROM,
+      to: FROM + HOURS * 3_600_000,
+      dirtyFraction: 0.01,
+    });
+    reference = await referenceCounts(file);
+  });
+
+  after(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    const client = new pg.Client({ connectionString: stack.postgres.url });
+    await client.connect();
+    for (const table of tables) {
+      await client.query(`DROP TABLE IF EXISTS ${table}`);
+      await client.query(`DROP FUNCTION IF EXISTS ${table}_notify()`);
+    }
+    await client.end();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('live, with out-of-order rides, and a later backfill from earliest both equal the plain reference', async () => {
+    const input = uniqueName('zone-rides');
+    const live = run('live', input);
+    const liveService = start(live);
+    await liveService.waitForLog((line) => line.msg === 'aggregating');
+    const replayed = await replayFile(stack, file, input, 4000);
+    assert.equal(replayed.produced, reference.rides);
+    await waitCaughtUp(stack, live, reference.rides);
+
+    const backfill = run('backfill', input);
+    const backfillService = start(backfill);
+    await waitCaughtUp(stack, backfill, reference.rides);
+
+    for (const [name, r] of [
+      ['live', live],
+      ['backfill', backfill],
+    ] as const) {
+      const latest = await output(r);
+      assert.deepEqual(asTotals(latest), reference.counts, `${name} output equals the reference`);
+      assert.deepEqual(await lateLetters(r), [], `${name}: no ride late`);
+      const finals = [...latest.values()].filter((value) => value.final);
+      assert.ok(finals.length > 0, `${name}: some hours final`);
+      const lastHour = FROM + (HOURS - 1) * 3_600_000;
+      assert.ok(
+        [...latest.values()].every((value) => !value.final || Date.parse(value.hourStart) < lastHour),
+        `${name}: the last hour is still open`,
+      );
+      const report = buildZoneReport(latest, 'total', 0);
+      assert.equal(report.totalRides, reference.rides);
+      assert.equal(report.zones[0]?.zone, 'midtown-west');
+    }
+    await Promise.all([liveService.stop(), backfillService.stop()]);
+  });
+
+  it('killed -9 three times mid-stream, restored from its changelog: output equals the reference exactly', async () => {
+    const input = uniqueName('zone-rides-kill');
+    const r = run('kill', input);
+    await replayFile(stack, file, input);
+    // Small fetches: many small transactions, so the kills land mid-stream.
+    const extra = { ZONE_AGGREGATOR_MAX_BYTES_PER_PARTITION: '8192' };
+    const kafka = await testKafka(stack.kafka.brokers);
+    const restoredLogs: number[] = [];
+    for (let kill = 1; kill <= 3; kill++) {
+      const service = start(r, extra);
+      const target = BigInt(Math.floor((kill * reference.rides) / 4));
+      await waitFor(
+        `commits past ${target}`,
+        async () => ((await committedTotal(kafka, r.appId, input)) >= target ? true : undefined),
+        240_000,
+        100,
+      );
+      service.kill('SIGKILL');
+      await service.exited;
+      const restored = service.logs.find((line) => line.msg === 'window state restored from the changelog');
+      restoredLogs.push(Number(restored?.entries ?? -1));
+    }
+    const last = start(r, extra);
+    await waitCaughtUp(stack, r, reference.rides);
+    const restored = await last.waitForLog((line) => line.msg === 'window state restored from the changelog');
+    assert.ok(Number(restored.entries) > 0, 'the last run restored window state from the changelog');
+    assert.deepEqual(asTotals(await output(r)), reference.counts);
+    assert.deepEqual(await lateLetters(r), []);
+    await last.stop();
+    process.stdout.write(
+      `# changelog entries restored per run: ${[...restoredLogs, Number(restored.entries)]}\n`,
+    );
+  });
+
+  it('a zone renamed in PostgreSQL is used by the next output without a restart', async () => {
+    const input = uniqueName('zone-rides-rename');
+    const r = run('rename', input);
+    const service = start(r);
+    await service.waitForLog((line) => line.msg === 'aggregating');
+    const csv = join(dir, 'rename.csv');
+    await writeRideCsv(csv, { rows: 300, seed: 8, from: FROM, to: FROM + 3_600_000, dirtyFraction: 0 });
+    await replayFile(stack, csv, input);
+    const key = `midtown-west|${new Date(FROM).toISOString()}`;
+    await waitFor(
+      'the first midtown record',
+      async () => ((await output(r)).get(key) ? true : undefined),
+      120_000,
+      250,
+    );
+    assert.equal((await output(r)).get(key)?.zoneName, 'Midtown West / Times Square');
+
+    const client = new pg.Client({ connectionString: stack.postgres.url });
+    await client.connect();
+    await client.query(`UPDATE ${r.zoneTable} SET name = 'Midtown West (renamed)' WHERE id = 'midtown-west'`);
+    await client.end();
+    await service.waitForLog(
+      (line) => line.msg === 'zone table loaded',
+      service.logs.findIndex((l) => l.msg === 'aggregating'),
+    );
+    await replayFile(stack, csv, input);
+    const renamed = await waitFor(
+      'a midtown record with the new name',
+      async () => {
+        const value = (await output(r)).get(key);
+        return value?.zoneName === 'Midtown West (renamed)' ? value : undefined;
+      },
+      120_000,
+      250,
+    );
+    assert.equal(renamed.borough, 'Manhattan');
+    await service.stop();
+  });
+});
