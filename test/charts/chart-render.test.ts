@@ -157,7 +157,7 @@ describe('labels', () => {
 function serviceDeployments(objects: readonly K8sObject[]): K8sObject[] {
   const infra = new Set(['grafana']);
   return byKind(objects, 'Deployment').filter(
-    (object) => !infra.has(object.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
+    (object) => !infra.has(object.metadata.labels?.['app.kubernetes.io/name'] ?? ''),
   );
 }
 
@@ -166,7 +166,7 @@ describe('services', () => {
     const { objects } = await render();
     const deployments = serviceDeployments(objects);
     assert.deepEqual(
-      deployments.map((deployment) => deployment.metadata.labels?.['app.kubernetes.io/component']).sort(),
+      deployments.map((deployment) => deployment.metadata.labels?.['app.kubernetes.io/name']).sort(),
       ['hashtag-counter', 'influx-sink', 'regime-classifier', 'zone-aggregator'],
     );
     for (const deployment of deployments) {
@@ -188,12 +188,29 @@ describe('services', () => {
     for (const set of VALUE_SETS) {
       const { objects } = await render({ valueFiles: [ciValues(set)] });
       for (const deployment of serviceDeployments(objects)) {
-        const topic = deployment.metadata.labels?.['tributary.io/input-topic'];
+        const topic = deployment.metadata.annotations?.['tributary.io/input-topics'];
         if (topic === undefined) continue;
         const replicas = deployment.spec?.replicas as number | undefined;
         if (replicas === undefined) continue; // autoscaled: checked through maxReplicas below
         assert.ok(replicas <= (values.topics[topic]?.partitions ?? 0), `${set}: ${deployment.metadata.name}`);
       }
+    }
+  });
+
+  test('tributary-ops reads each service, its input topic and its group from the rendered Deployments', async () => {
+    const { describeDeployment } = await import('@tributary/ops');
+    const values = parse(await readFile(path.join(repoRoot, 'charts/tributary/values.yaml'), 'utf8')) as {
+      services: Record<string, { kind: string; inputTopic?: string; consumerGroup?: string }>;
+    };
+    const { objects } = await render();
+    for (const deployment of serviceDeployments(objects)) {
+      const seen = describeDeployment(deployment as unknown as Parameters<typeof describeDeployment>[0]);
+      const declared = values.services[seen.service];
+      assert.ok(declared, `tributary-ops sees service ${seen.service}`);
+      if (declared.kind !== 'consumer') continue;
+      assert.equal(seen.inputsFrom, 'annotations', seen.service);
+      assert.deepEqual(seen.inputTopics, [declared.inputTopic], seen.service);
+      assert.deepEqual(seen.consumerGroups, [declared.consumerGroup], seen.service);
     }
   });
 

@@ -26,20 +26,34 @@
 {{- printf "%s-%s" (include "tributary.fullname" .root) .component | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Selector labels of a component: never the chart version, which changes on upgrade. */}}
+{{/*
+Kubernetes' recommended labels: name is the component (kafka, regime-classifier, …), component its
+role (broker, consumer, …), part-of the platform. Selectors: name and instance, never the version.
+tributary-ops finds a release's services by these (deploy/ops/src/kube/labels.ts).
+*/}}
 {{- define "tributary.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "tributary.name" .root }}
+app.kubernetes.io/name: {{ .component }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
-app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{/* Call with (dict "root" $ "component" "<name>"). */}}
+{{- define "tributary.roles" -}}
+kafka: broker
+influxdb: database
+influxdb-setup: setup
+postgresql: database
+grafana: dashboards
+alerts: monitoring
+test-pipeline: test
+{{- end }}
+
+{{/* Call with (dict "root" $ "component" "<name>"), plus "role" for a service (its kind). */}}
 {{- define "tributary.labels" -}}
 helm.sh/chart: {{ include "tributary.chart" .root }}
 {{ include "tributary.selectorLabels" . }}
+app.kubernetes.io/component: {{ .role | default (index (include "tributary.roles" . | fromYaml) .component) | default "infrastructure" }}
 app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-app.kubernetes.io/part-of: tributary
+app.kubernetes.io/part-of: {{ include "tributary.name" .root }}
 {{- end }}
 
 {{/* Restricted Pod Security: the pod's part. Call with the uid the image runs as. */}}
