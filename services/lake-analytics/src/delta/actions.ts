@@ -24,9 +24,14 @@ export interface Protocol {
   readonly readerFeatures: readonly string[];
 }
 
-/** The actions a reader needs; txn, cdc, commitInfo and domainMetadata do not change which rows are visible. */
+/**
+ * The actions a reader needs: those that decide which rows are visible, and txn, which tells what
+ * input a version reflects (a streaming writer's progress per appId). cdc, commitInfo and
+ * domainMetadata are skipped.
+ */
 export type DeltaAction =
   | { readonly kind: 'add'; readonly add: AddAction }
+  | { readonly kind: 'txn'; readonly appId: string; readonly version: number }
   | { readonly kind: 'remove'; readonly path: string }
   | { readonly kind: 'metaData'; readonly metadata: TableMetadata }
   | { readonly kind: 'protocol'; readonly protocol: Protocol };
@@ -66,7 +71,7 @@ function stringMap(value: unknown): Record<string, string | null> {
  * visibility. `where` names the file (and line) for error messages.
  */
 export function parseAction(record: Json, where: string): DeltaAction | undefined {
-  const { add, remove, metaData, protocol } = record;
+  const { add, remove, metaData, protocol, txn } = record;
   if (isObject(add)) {
     return {
       kind: 'add',
@@ -81,6 +86,8 @@ export function parseAction(record: Json, where: string): DeltaAction | undefine
     };
   }
   if (isObject(remove)) return { kind: 'remove', path: requiredString(remove, 'path', where) };
+  if (isObject(txn))
+    return { kind: 'txn', appId: requiredString(txn, 'appId', where), version: numberOf(txn.version) };
   if (isObject(metaData)) {
     return {
       kind: 'metaData',

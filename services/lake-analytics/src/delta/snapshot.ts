@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import {
   type AddAction,
@@ -29,6 +29,8 @@ export interface DeltaSnapshot {
   readonly partitionColumns: readonly string[];
   /** The active data files (added and not removed up to `version`), sorted by path. */
   readonly files: readonly AddAction[];
+  /** The latest txn version per appId up to `version`: what input (e.g. Kafka offsets) the version reflects. */
+  readonly transactions: ReadonlyMap<string, number>;
 }
 
 export interface SnapshotOptions {
@@ -41,16 +43,19 @@ function fileKey(relativeOrUri: string): string {
   return decodeURIComponent(relativeOrUri);
 }
 
+const CHECKPOINT_ACTIONS = ['add', 'remove', 'metaData', 'protocol', 'txn'];
+
 async function checkpointActions(checkpoint: CheckpointFiles): Promise<DeltaAction[]> {
   const actions: DeltaAction[] = [];
   for (const file of checkpoint.files) {
     let rows: Record<string, unknown>[];
     try {
-      rows = await parquetReadObjects({
-        file: await asyncBufferFromFile(file),
-        columns: ['add', 'remove', 'metaData', 'protocol'],
-        compressors,
-      });
+      const buffer = await asyncBufferFromFile(file);
+      const metadata = await parquetMetadataAsync(buffer);
+      // A checkpoint has a column per action type its writer knows; only read the ones a reader needs.
+      const present = new Set(parquetSchema(metadata).children.map((child) => child.element.name));
+      const columns = CHECKPOINT_ACTIONS.filter((column) => present.has(column));
+      rows = await parquetReadObjects({ file: buffer, metadata, columns, compressors });
     } catch (error) {
       throw new DeltaError(
         'DELTA_CORRUPT_LOG',
@@ -102,9 +107,11 @@ export async function openSnapshot(tablePath: string, options: SnapshotOptions =
   const active = new Map<string, AddAction>();
   let metadata: TableMetadata | undefined;
   let protocol: Protocol | undefined;
+  const transactions = new Map<string, number>();
   const apply = (action: DeltaAction): void => {
     if (action.kind === 'add') active.set(fileKey(action.add.path), action.add);
     else if (action.kind === 'remove') active.delete(fileKey(action.path));
+    else if (action.kind === 'txn') transactions.set(action.appId, action.version);
     else if (action.kind === 'metaData') metadata = action.metadata;
     else protocol = action.protocol;
   };
@@ -153,5 +160,6 @@ export async function openSnapshot(tablePath: string, options: SnapshotOptions =
     schema: parseSchema(metadata.schemaString),
     partitionColumns: metadata.partitionColumns,
     files,
+    transactions,
   };
 }
