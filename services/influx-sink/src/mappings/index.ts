@@ -1,6 +1,10 @@
 import { machineRegimeMapping } from './machine-regime.ts';
 import type { AnyPointMapping } from './point-mapping.ts';
 
+export { taxiZoneHourlyMapping } from './taxi-zone-hourly.ts';
+
+import { taxiZoneHourlyMapping } from './taxi-zone-hourly.ts';
+
 export { machineRegimeMapping } from './machine-regime.ts';
 export {
   type AnyPointMapping,
@@ -15,4 +19,4 @@ export {
 } from './point-mapping.ts';
 
 /** Every topic the sink knows how to write; a new result topic is one more declaration here. */
-export const allMappings: readonly AnyPointMapping[] = [machineRegimeMapping];
+export const allMappings: readonly AnyPointMapping[] = [machineRegimeMapping, taxiZoneHourlyMapping];
