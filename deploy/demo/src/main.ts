@@ -3,6 +3,7 @@ import { readStackState } from '@tributary/local-stack';
 import { pino } from 'pino';
 import { runMachinePipeline } from './machine-pipeline.ts';
 import { roundTrip } from './round-trip.ts';
+import { runTaxiPipeline } from './taxi-pipeline.ts';
 
 const logger = pino({ level: process.env.TRIBUTARY_LOG_LEVEL ?? 'warn' });
 const stack = await readStackState();
@@ -44,4 +45,24 @@ console.log(
     ),
   ].join('\n'),
 );
+console.log(
+  '\n3. Taxi rides: taxi-replayer → taxi.rides → zone-aggregator (zones from PostgreSQL) → taxi.zone-hourly',
+);
+const taxi = await runTaxiPipeline(stack, {
+  workDir: path.join(stack.root, 'demo', 'taxi'),
+  rate: 10_000,
+  threshold: 50,
+});
+console.log(
+  [
+    `   replayed       ${taxi.replayed.produced} rides this run (${taxi.replayed.totalProduced} in all), ${taxi.replayed.deadLettered} bad rows → taxi.rides.dlq`,
+    `   zone-hourly    ${taxi.ridesCounted} rides in ${taxi.zoneHours} zone-hours on taxi.zone-hourly (${taxi.seconds.toFixed(1)} s)`,
+    ...taxi.topZones.map(
+      (zone, index) =>
+        `   top ${index + 1}          ${zone.zoneName} (${zone.borough}): ${zone.rides} rides, average fare $${zone.avgFare.toFixed(2)}`,
+    ),
+    `   report         ${taxi.reportJson}, ${taxi.reportSvg}`,
+  ].join('\n'),
+);
+
 console.log('\nThe stack stays up: `pnpm stack status`, `pnpm stack down`.');
