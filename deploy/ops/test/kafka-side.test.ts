@@ -90,7 +90,7 @@ describe('tributary-ops, Kafka side, against the real broker', () => {
     }
   });
 
-  it('reports a declared input topic the group has never committed on as all lag', async () => {
+  it('reports a declared input topic the group has never committed on as all lag, and skips one that does not exist', async () => {
     const topic = uniqueName('ops-lag-new');
     topics.push(topic);
     await admin.createTopics({
@@ -98,7 +98,11 @@ describe('tributary-ops, Kafka side, against the real broker', () => {
       waitForLeaders: true,
     });
     await produce(kafka, topic, [2, 1]);
-    const lag = await consumerGroupLag(admin, [uniqueName('ops-idle-group')], [topic]);
+    const lag = await consumerGroupLag(
+      admin,
+      [uniqueName('ops-idle-group')],
+      [topic, uniqueName('ops-absent')],
+    );
     assert.deepEqual(
       lag.map(({ partition, lag }) => [partition, lag]),
       [

@@ -36,9 +36,13 @@ export async function consumerGroupLag(
     return partitions;
   };
   const rows: PartitionLag[] = [];
+  // A declared topic that does not exist (yet) has no lag to report, rather than failing the rest.
+  const existing = topics.length > 0 ? new Set(await admin.listTopics()) : new Set<string>();
   for (const group of groups) {
     const committedTopics = await withRetries(() => admin.fetchOffsets({ groupId: group }));
-    const extra = topics.filter((topic) => !committedTopics.some((entry) => entry.topic === topic));
+    const extra = topics.filter(
+      (topic) => existing.has(topic) && !committedTopics.some((entry) => entry.topic === topic),
+    );
     const declared =
       extra.length > 0
         ? await withRetries(() => admin.fetchOffsets({ groupId: group, topics: [...extra] }))
