@@ -4,8 +4,10 @@ import type { TaxiRide } from '@tributary/topics';
 export interface SampleOptions {
   readonly rows: number;
   readonly seed: number;
-  /** Pickups from this instant (epoch ms), for 14 days: few pickup-date partitions, across a new year. */
+  /** Pickups from this instant (epoch ms; default 2014-12-25: across a new year). */
   readonly from?: number;
+  /** Over this many days (default 14): one pickup-date partition a day. */
+  readonly days?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export function sampleRides(options: SampleOptions): TaxiRide[] {
     rows: options.rows,
     seed: options.seed,
     from,
-    to: from + 14 * 86_400_000,
+    to: from + (options.days ?? 14) * 86_400_000,
     dirtyFraction: 0.05,
   })) {
     const result = parseRideRow(line.split(','));
