@@ -1,3 +1,5 @@
+import { hashtagCountsMapping } from './hashtag-counts.ts';
+import { hashtagTopMapping } from './hashtag-top.ts';
 import { machineRegimeMapping } from './machine-regime.ts';
 import type { AnyPointMapping } from './point-mapping.ts';
 
@@ -5,6 +7,8 @@ export { taxiZoneHourlyMapping } from './taxi-zone-hourly.ts';
 
 import { taxiZoneHourlyMapping } from './taxi-zone-hourly.ts';
 
+export { hashtagCountsMapping } from './hashtag-counts.ts';
+export { hashtagTopMapping } from './hashtag-top.ts';
 export { machineRegimeMapping } from './machine-regime.ts';
 export {
   type AnyPointMapping,
@@ -19,4 +23,9 @@ export {
 } from './point-mapping.ts';
 
 /** Every topic the sink knows how to write; a new result topic is one more declaration here. */
-export const allMappings: readonly AnyPointMapping[] = [machineRegimeMapping, taxiZoneHourlyMapping];
+export const allMappings: readonly AnyPointMapping[] = [
+  machineRegimeMapping,
+  taxiZoneHourlyMapping,
+  hashtagCountsMapping,
+  hashtagTopMapping,
+];

@@ -13,26 +13,31 @@ export interface FieldSpec<V> {
  * value, never from the clock or the Kafka timestamp: a redelivered record then lands on the same
  * series key and time, and InfluxDB overwrites the point instead of adding a second one.
  */
-export interface PointMapping<V> {
+export interface PointMapping<V, P = V> {
   readonly topic: TopicSpec<unknown, V>;
   readonly measurement: string;
+  /**
+   * One record, several points (a top-N list: one point per rank): tags, fields and timestamp are
+   * then read from each element this returns. Without it the record's value is the one point.
+   */
+  readonly points?: (value: V) => readonly P[];
   /** Indexed and grouped by; keep their values bounded (machine ids, regimes — never free text). */
-  readonly tags: Readonly<Record<string, (value: V) => unknown>>;
-  readonly fields: Readonly<Record<string, FieldSpec<V>>>;
+  readonly tags: Readonly<Record<string, (point: P) => unknown>>;
+  readonly fields: Readonly<Record<string, FieldSpec<P>>>;
   /** Event time in epoch milliseconds. */
-  readonly timestamp: (value: V) => unknown;
+  readonly timestamp: (point: P) => unknown;
 }
 
 /** A mapping of any value type, as the runtime handles it once the types are checked. */
 // biome-ignore lint/suspicious/noExplicitAny: mappings are contravariant in their value; the runtime erases it
-export type AnyPointMapping = PointMapping<any>;
+export type AnyPointMapping = PointMapping<any, any>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Checks names once, where the mapping is declared, so a typo fails at start-up rather than per record. */
-export function definePointMapping<K, V>(
-  mapping: Omit<PointMapping<V>, 'topic'> & { readonly topic: TopicSpec<K, V> },
-): PointMapping<V> {
+export function definePointMapping<K, V, P = V>(
+  mapping: Omit<PointMapping<V, P>, 'topic'> & { readonly topic: TopicSpec<K, V> },
+): PointMapping<V, P> {
   const names = [mapping.measurement, ...Object.keys(mapping.tags), ...Object.keys(mapping.fields)];
   for (const name of names) {
     if (!NAME.test(name))

@@ -1,7 +1,7 @@
 import { Point } from '@influxdata/influxdb-client';
 import type { AnyPointMapping, FieldSpec } from '../mappings/index.ts';
 
-/** A record's point as one line of line protocol (millisecond precision), or why it has none. */
+/** A record's point(s) as line protocol (millisecond precision, one line a point), or why it has none. */
 export type Mapped =
   | { readonly ok: true; readonly line: string }
   | { readonly ok: false; readonly reason: string };
@@ -11,8 +11,25 @@ const MAX_TIME_MS = 9_223_372_036_853;
 /** InfluxDB 1.x refuses longer string field values. */
 const MAX_STRING_BYTES = 64 * 1024 - 1;
 
-/** Maps one decoded value to a point. Pure: no I/O, no clock. */
+/**
+ * Maps one decoded value to its point, or to its points (newline-separated lines) when the mapping
+ * has `points`; one unmappable element fails the whole record. Pure: no I/O, no clock.
+ */
 export function toPoint(mapping: AnyPointMapping, value: unknown): Mapped {
+  if (mapping.points === undefined) return onePoint(mapping, value);
+  if (typeof value !== 'object' || value === null) return failed('value is not an object');
+  const elements = mapping.points(value);
+  if (elements.length === 0) return failed('the record maps to no point');
+  const lines: string[] = [];
+  for (const [index, element] of elements.entries()) {
+    const mapped = onePoint(mapping, element);
+    if (!mapped.ok) return failed(`point ${index}: ${mapped.reason}`);
+    lines.push(mapped.line);
+  }
+  return { ok: true, line: lines.join('\n') };
+}
+
+function onePoint(mapping: AnyPointMapping, value: unknown): Mapped {
   if (typeof value !== 'object' || value === null) return failed('value is not an object');
   const time = mapping.timestamp(value);
   if (typeof time !== 'number' || !Number.isSafeInteger(time)) {

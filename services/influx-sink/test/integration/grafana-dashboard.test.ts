@@ -5,6 +5,7 @@ import { readStackState } from '@tributary/local-stack';
 import { uniqueName } from '@tributary/testing';
 import { machineRegimeMapping } from '../../src/mappings/index.ts';
 import { toPoint } from '../../src/processors/to-point.ts';
+import { flux, substituteMacros } from './flux.ts';
 import { createDatabase, dropDatabase, predictions } from './support.ts';
 
 interface Target {
@@ -19,42 +20,10 @@ interface Dashboard {
 
 const dashboardFile = new URL('../../../../deploy/grafana/dashboards/machine-regimes.json', import.meta.url);
 
-/** Grafana's Flux macros, as it substitutes them for a dashboard time range of the last hour. */
+/** Grafana's macros and the machine variable, as substituted for a time range of the last hour. */
 function substitute(query: string, bucket: string, machines: readonly string[]): string {
-  const now = Date.now();
-  return (
-    query
-      .replaceAll('v.timeRangeStart', new Date(now - 3600_000).toISOString())
-      .replaceAll('v.timeRangeStop', new Date(now + 60_000).toISOString())
-      .replaceAll('v.windowPeriod', '10s')
-      .replaceAll('v.defaultBucket', JSON.stringify(bucket))
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
-      .replaceAll('${machine:regex}', `(${machines.join('|')})`)
-  );
-}
-
-/** Runs Flux through /api/v2/query as Grafana does; returns the CSV's data rows as records. */
-async function flux(url: string, query: string): Promise<Record<string, string>[]> {
-  const response = await fetch(`${url}/api/v2/query?org=-`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/csv' },
-    body: JSON.stringify({ query, type: 'flux', dialect: { annotations: [], header: true } }),
-  });
-  const text = await response.text();
-  assert.equal(response.status, 200, `${query}\n→ ${text}`);
-  const rows: Record<string, string>[] = [];
-  let header: string[] | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') {
-      header = undefined;
-      continue;
-    }
-    const cells = line.split(',');
-    if (header === undefined) header = cells;
-    else rows.push(Object.fromEntries(header.map((name, index) => [name, cells[index] ?? ''])));
-  }
-  assert.ok(!text.includes('"error"'), text);
-  return rows;
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template
+  return substituteMacros(query, bucket).replaceAll('${machine:regex}', `(${machines.join('|')})`);
 }
 
 describe('machine-regimes dashboard queries against the real InfluxDB (Flux 0.65 in 1.8)', () => {
