@@ -58,7 +58,7 @@ describe('gRPC TopHashtags, answered from the view of hashtags.top on the real b
       ),
     );
     const Constructor = makeGenericClientConstructor(hashtagRankingDefinition(), 'HashtagRanking');
-    client = new Constructor(`127.0.0.1:${port}`, credentials.createInsecure()) as typeof client;
+    client = new Constructor(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as typeof client;
   });
 
   after(async () => {

@@ -118,7 +118,8 @@ describe('the live page of top hashtags, fed from hashtags.top on the real broke
           ? undefined
           : { labels: chart.data.labels, drawn: chart.getDatasetMeta(0).data.length };
       });
-    await tab.waitForFunction(() => document.body.dataset.windowStart !== undefined);
+    // Browser-side expressions: the page sets data-window-start on each render.
+    await tab.waitForFunction('document.body.dataset.windowStart !== undefined');
     const shown = await bars();
     assert.equal(shown?.drawn, 10);
     assert.deepEqual(
@@ -129,7 +130,7 @@ describe('the live page of top hashtags, fed from hashtags.top on the real broke
     // A later window closes with another ranking: the page follows over its event stream.
     const next = topOf(2, [...TAGS].reverse().slice(0, 10), { final: true, highest: 180 });
     await fixture.produce([{ key: windowStart(2), value: next }]);
-    await tab.waitForFunction((start) => document.body.dataset.windowStart === start, windowStart(2));
+    await tab.waitForFunction(`document.body.dataset.windowStart === ${JSON.stringify(windowStart(2))}`);
     const redrawn = await bars();
     assert.equal(redrawn?.drawn, 10);
     assert.deepEqual(

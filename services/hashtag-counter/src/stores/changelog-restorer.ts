@@ -1,7 +1,10 @@
+import { isRetriable } from '@tributary/kafka';
 import { TributaryError } from '@tributary/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type RawRecord, readPartitionsToEnd } from '../ranking/partition-reader.ts';
+
+const RESTORE_ATTEMPTS = 10;
 
 /** What a stage keeps per partition, seen by the restorer. */
 export interface PartitionedState {
@@ -81,16 +84,7 @@ export class ChangelogRestorer {
 
   async #read(partitions: number[], attempt: object): Promise<void> {
     const started = performance.now();
-    let raw: RawRecord[];
-    try {
-      raw = await readPartitionsToEnd(this.#kafka, this.#topic, partitions);
-    } catch (error) {
-      throw new TributaryError('STATE_RESTORE_FAILED', 'could not read the state changelog', {
-        cause: error,
-        retriable: false,
-        context: { topic: this.#topic, partitions },
-      });
-    }
+    const raw = await this.#readRetrying(partitions);
     const restored: number[] = [];
     for (const partition of partitions) {
       // Revoked or invalidated (and maybe restoring again) while this read was under way.
@@ -108,5 +102,27 @@ export class ChangelogRestorer {
       { topic: this.#topic, partitions: restored, records: raw.length, seconds },
       'state restored from the changelog',
     );
+  }
+
+  /** A topic created moments ago can answer NOT_LEADER for a while: retriable errors are retried. */
+  async #readRetrying(partitions: number[]): Promise<RawRecord[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await readPartitionsToEnd(this.#kafka, this.#topic, partitions);
+      } catch (error) {
+        if (!isRetriable(error) || attempt >= RESTORE_ATTEMPTS) {
+          throw new TributaryError('STATE_RESTORE_FAILED', 'could not read the state changelog', {
+            cause: error,
+            retriable: false,
+            context: { topic: this.#topic, partitions, attempts: attempt },
+          });
+        }
+        this.#logger.warn(
+          { err: error, topic: this.#topic, partitions, attempt },
+          'restore failed; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 }

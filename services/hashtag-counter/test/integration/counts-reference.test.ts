@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { stackBrokers, testKafka, uniqueName } from '@tributary/testing';
+import type { Admin, Kafka } from 'kafkajs';
+import { CounterRun, differences, produceTweets } from './support.ts';
+import { generateInput } from './tweet-input.ts';
+
+const TWEETS = generateInput({ seed: 7, count: 3_000, startTime: Date.UTC(2025, 0, 6, 12), stepMs: 20 });
+
+describe('hashtag-counter: hashtags.counts equals a plain reference computation', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+  let brokers: string[];
+  const input = uniqueName('tweets');
+  const runs: CounterRun[] = [];
+
+  before(async () => {
+    brokers = await stackBrokers();
+    kafka = await testKafka(brokers);
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  after(async () => {
+    await Promise.allSettled(runs.map((run) => run.cleanUp()));
+    await admin.deleteTopics({ topics: [input, `${input}.dlq`] }).catch(() => {});
+    await admin.disconnect();
+  });
+
+  it('live: the latest record per window and tag is the reference count, with out-of-order, late and too-late tweets', async (t) => {
+    const run = new CounterRun(kafka, admin, brokers, input);
+    runs.push(run);
+    await CounterRun.createTopics(admin, input, [run.output], [run.top]);
+    const service = run.start();
+    await service.waitForLog((line) => line.msg === 'counting');
+    await produceTweets(kafka, input, TWEETS, { perSecond: 600 });
+    await run.caughtUp();
+
+    const reference = await run.reference();
+    t.diagnostic(
+      `${TWEETS.length} tweets, ${reference.counts.size} window×tag counts, ${reference.late} late, ${reference.tooLate} too late`,
+    );
+    assert.ok(reference.late > 0 && reference.tooLate > 0, 'the input exercises late and too-late tweets');
+    const finals = [...reference.counts.values()].filter(({ final }) => final).length;
+    assert.ok(finals > 0 && finals < reference.counts.size, 'the input leaves final and open windows');
+    assert.deepEqual(differences(await run.latestCounts(), reference.counts), []);
+    assert.equal(await run.deadLetters(), reference.tooLate, 'every too-late tweet is dead-lettered once');
+  });
+
+  it('backfill: a new application reading the complete topic from the earliest offset writes the same table', async () => {
+    const run = new CounterRun(kafka, admin, brokers, input);
+    runs.push(run);
+    await CounterRun.createTopics(admin, input, [run.output], [run.top]);
+    const service = run.start();
+    await service.waitForLog((line) => line.msg === 'counting');
+    await run.caughtUp();
+
+    const reference = await run.reference();
+    const backfilled = await run.latestCounts();
+    assert.deepEqual(differences(backfilled, reference.counts), []);
+    const live = runs[0];
+    assert.ok(live);
+    assert.deepEqual(backfilled, await live.latestCounts(), 'backfill equals the live run');
+  });
+});
