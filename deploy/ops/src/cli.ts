@@ -40,7 +40,9 @@ function print(options: GlobalOptions, value: unknown, text: string): void {
 }
 
 function kube(options: GlobalOptions) {
+  const { kubeconfig, kubernetesServiceHost } = settings();
   return kubeClients({
+    environmentProvidesConfig: kubeconfig !== undefined || kubernetesServiceHost !== undefined,
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
     ...(options.namespace ? { namespace: options.namespace } : {}),

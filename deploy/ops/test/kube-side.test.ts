@@ -255,5 +255,10 @@ describe('tributary-ops, Kubernetes side, against a real control plane (no nodes
     const text = await runScript(cli, [...flags, 'status'], env, { quiet: true });
     assert.match(text, /regime-classifier\s+ops-test-regime-classifier\s+0\/4/);
     for (const line of text.split('\n')) t.diagnostic(line);
+    // Without any kubeconfig the command says what to provide, instead of client-node's fallback error.
+    await assert.rejects(
+      runScript(cli, ['-r', RELEASE, 'restart', SERVICE], { ...env, HOME: workDir }, { quiet: true }),
+      /error \[KUBERNETES_CONFIG_MISSING\]: no kubeconfig: pass --kubeconfig/,
+    );
   });
 });

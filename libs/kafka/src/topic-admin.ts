@@ -63,4 +63,18 @@ export async function growPartitions(admin: Admin, topic: string, count: number)
   const current = await partitionCount(admin, topic);
   if (count <= current) return;
   await admin.createPartitions({ topicPartitions: [{ topic, count }], validateOnly: false });
+  // The controller has accepted; brokers learn of the new partitions a moment later, and a caller
+  // that reads the metadata next (or scales consumers onto them) must see them.
+  const deadline = Date.now() + METADATA_WAIT_MS;
+  while ((await partitionCount(admin, topic)) < count) {
+    if (Date.now() > deadline) {
+      throw new KafkaLayerError('PARTITIONS_NOT_VISIBLE', `${topic} does not show ${count} partitions yet`, {
+        retriable: true,
+        context: { topic, partitions: count },
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
+
+const METADATA_WAIT_MS = 15_000;
