@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ServiceProcess } from '@tributary/demo';
 import { defineTopic, TopicRegistry } from '@tributary/kafka';
 import { analyzeLake, openSnapshot } from '@tributary/lake-analytics';
@@ -30,6 +32,7 @@ describe('analytics on the lake while lake-writer ingests', () => {
   let writer: ServiceProcess | undefined;
   /** The txn appId lake-writer records for an input partition. */
   let appIdOf: (partition: number) => string;
+  const rides = sampleRides({ rows: 6000, seed: 21, from: Date.UTC(2014, 4, 1) });
 
   before(async () => {
     const brokers = await stackBrokers();
@@ -76,7 +79,6 @@ describe('analytics on the lake while lake-writer ingests', () => {
 
   it('every report reads one version: its analyses equal the reference over the rides up to its txn offsets', async (t) => {
     const table = path.join(dir, 'rides');
-    const rides = sampleRides({ rows: 6000, seed: 21, from: Date.UTC(2014, 4, 1) });
     // Ride i goes to partition i % 3, so its offset there is floor(i / 3): the txn offsets of a
     // version say exactly which rides it holds.
     const ridesUpTo = (offsets: readonly number[]): TaxiRide[] =>
@@ -137,5 +139,32 @@ describe('analytics on the lake while lake-writer ingests', () => {
     const report = await analyzeLake(table, { version: final });
     assertReportMatches(report, rides);
     assert.ok(report.rows.filtered > 0 && report.rows.used > 0);
+  });
+
+  it("lake-writer's optimize compacts the files while reports run: every report sees every ride once", async (t) => {
+    const table = path.join(dir, 'rides');
+    const before = await openSnapshot(table);
+    const optimize = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', repo('services/lake-writer/src/maintenance-cli.ts'), 'optimize', '--table', table],
+      { encoding: 'utf8' },
+    );
+    let optimizing = true;
+    void optimize.finally(() => {
+      optimizing = false;
+    });
+    const versions = new Set<number>();
+    while (optimizing) {
+      const report = await analyzeLake(table);
+      versions.add(report.table.version);
+      assertReportMatches(report, rides);
+    }
+    await optimize;
+    const after = await openSnapshot(table);
+    t.diagnostic(
+      `${before.files.length} files → ${after.files.length}; reports read versions ${[...versions].join(', ')}`,
+    );
+    assert.ok(after.files.length < before.files.length, 'optimize left fewer files');
+    assertReportMatches(await analyzeLake(table), rides);
   });
 });
