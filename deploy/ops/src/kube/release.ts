@@ -59,7 +59,8 @@ export function describeDeployment(deployment: V1Deployment): ServiceDeployment 
   };
 }
 
-async function kubeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+/** Runs a Kubernetes API call; a failure becomes an OpsError naming what was being done and the HTTP status. */
+export async function kubeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -142,5 +143,3 @@ export async function podsOf(kube: KubeClients, deployment: V1Deployment): Promi
   const service = describeDeployment(deployment).service;
   return items.map((pod) => podState(service, pod)).sort((a, b) => a.pod.localeCompare(b.pod));
 }
-
-export { kubeCall };
