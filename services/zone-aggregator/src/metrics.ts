@@ -4,6 +4,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export class AggregatorMetrics {
   readonly rides: Counter;
   readonly late: Counter;
+  readonly duplicates: Counter;
   readonly finalized: Counter;
   readonly openWindows: Gauge;
   readonly watermark: Gauge;
@@ -22,6 +23,11 @@ export class AggregatorMetrics {
     this.late = new Counter({
       name: 'zone_aggregator_late_rides_total',
       help: 'Rides for an hour the watermark had closed, sent to the dead-letter topic',
+      registers,
+    });
+    this.duplicates = new Counter({
+      name: 'zone_aggregator_duplicate_rides_total',
+      help: 'Rides whose key was counted already in its open hour (a redelivery from the at-least-once replayer): not counted again',
       registers,
     });
     this.finalized = new Counter({

@@ -29,6 +29,7 @@ const ChangelogValueSchema = Type.Union(
       pricedRides: Type.Integer({ minimum: 0 }),
       fareCents: Type.Integer(),
     }),
+    Type.Object({ window: Type.String({ minLength: 1 }) }),
     Type.Object({ maxEventTime: Type.Number() }),
   ],
   { $id: 'ZoneAggregatorChangelogValue' },
@@ -47,7 +48,7 @@ export function aggregatorTopics(names: {
     output: renamed(taxiZoneHourly, names.outputTopic),
     changelog: defineTopic({
       name: `${names.appId}-windows-changelog`,
-      doc: 'zone-aggregator window state: key = inputPartition|zone|hourStart or inputPartition|@max-event-time',
+      doc: 'zone-aggregator window state: key = inputPartition|zone|hourStart, inputPartition|@ride|rideKey or inputPartition|@max-event-time',
       partitions: input.partitions,
       key: stringCodec,
       value: jsonCodec(ChangelogValueSchema),
@@ -86,6 +87,7 @@ export function aggregatorTopology(parts: AggregatorParts): TopicHandler<Exactly
         for (const entry of outcome.changelog) context.send(topics.changelog, changelogRecord(entry));
         metrics.rides.inc(outcome.counted);
         metrics.late.inc(outcome.late.length);
+        metrics.duplicates.inc(outcome.duplicates);
         metrics.finalized.inc(outcome.finalized);
         metrics.openWindows.set(store.openWindows().size);
         if (outcome.watermark !== undefined) metrics.watermark.set(outcome.watermark / 1000);

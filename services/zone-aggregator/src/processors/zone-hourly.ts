@@ -18,6 +18,8 @@ export interface BatchOutcome {
   readonly updates: ZoneHourly[];
   readonly changelog: ChangelogEntry[];
   readonly late: Array<{ record: ConsumedRecord<string, TaxiRide>; reason: string }>;
+  /** Rides whose key was counted already (a replayer's at-least-once redelivery): not counted again. */
+  readonly duplicates: number;
   readonly counted: number;
   readonly finalized: number;
   readonly watermark: number | undefined;
@@ -65,9 +67,10 @@ export function zoneHourlyValue(
 }
 
 /**
- * One input batch: count each ride into its pickup zone's hour, advance the watermark, emit an
- * update for every window the batch touched and a final record for every window the watermark
- * closed (then forgotten). A ride for a closed window is late: it goes to the dead-letter topic.
+ * One input batch: count each ride into its pickup zone's hour (once per ride key: a redelivered
+ * ride is counted once while its hour is open), advance the watermark, emit an update for every
+ * window the batch touched and a final record for every window the watermark closed (then
+ * forgotten with its ride keys). A ride for a closed window is late: it goes to the dead-letter topic.
  */
 export function aggregateBatch(
   records: readonly ConsumedRecord<string, TaxiRide>[],
@@ -80,6 +83,7 @@ export function aggregateBatch(
   const before = watermarkOf(store, settings);
   const touched = new Set<string>();
   const late: BatchOutcome['late'] = [];
+  let duplicates = 0;
   for (const record of records) {
     const ride = record.value;
     const pickup = Date.parse(ride.pickupDatetime);
@@ -94,8 +98,8 @@ export function aggregateBatch(
     }
     const zone = zones.locate(ride.pickupLongitude, ride.pickupLatitude);
     const window = windowKey(zone.id, hourStart);
-    store.add(partition, window, Math.round(ride.fareAmount * 100));
-    touched.add(window);
+    if (store.add(partition, window, ride.key, Math.round(ride.fareAmount * 100))) touched.add(window);
+    else duplicates++;
   }
   const watermark = watermarkOf(store, settings);
   const finals = [...store.openWindows()].filter((window) =>
@@ -113,7 +117,8 @@ export function aggregateBatch(
     updates,
     changelog: store.changes(),
     late,
-    counted: records.length - late.length,
+    duplicates,
+    counted: records.length - late.length - duplicates,
     finalized: finals.length,
     watermark,
   };

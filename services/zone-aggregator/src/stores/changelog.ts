@@ -3,15 +3,24 @@ import type { Kafka } from 'kafkajs';
 import { readToEnd } from './read-to-end.ts';
 import type { ChangelogEntry, WindowTotals } from './window-store.ts';
 
-/** The changelog's record value: a window's totals, or a partition's latest pickup. */
-export type ChangelogValue = WindowTotals | { readonly maxEventTime: number };
+/** The changelog's record value: a window's totals, a counted ride's window, or a partition's latest pickup. */
+export type ChangelogValue = WindowTotals | { readonly window: string } | { readonly maxEventTime: number };
 
 const MAX_EVENT_TIME = '@max-event-time';
+const RIDE = '@ride|';
 
-/** key `<input partition>|<window>` or `<input partition>|@max-event-time`; null value = window closed. */
+/**
+ * key `<input partition>|<zone>|<hourStart>` (a window), `<input partition>|@ride|<ride key>` (a ride
+ * counted into an open window) or `<input partition>|@max-event-time`; a null value = gone.
+ */
 export function changelogRecord(entry: ChangelogEntry): { key: string; value: ChangelogValue | null } {
   if (entry.kind === 'max-event-time')
     return { key: `${entry.partition}|${MAX_EVENT_TIME}`, value: { maxEventTime: entry.maxEventTime } };
+  if (entry.kind === 'ride')
+    return {
+      key: `${entry.partition}|${RIDE}${entry.ride}`,
+      value: entry.window === null ? null : { window: entry.window },
+    };
   return { key: `${entry.partition}|${entry.window}`, value: entry.totals };
 }
 
@@ -24,7 +33,11 @@ export function changelogEntry(key: string, value: ChangelogValue | null): Chang
     return value !== null && 'maxEventTime' in value
       ? { kind: 'max-event-time', partition, maxEventTime: value.maxEventTime }
       : undefined;
-  if (value !== null && 'maxEventTime' in value) return undefined;
+  if (rest.startsWith(RIDE)) {
+    if (value !== null && !('window' in value)) return undefined;
+    return { kind: 'ride', partition, ride: rest.slice(RIDE.length), window: value?.window ?? null };
+  }
+  if (value !== null && !('rides' in value)) return undefined;
   return { kind: 'window', partition, window: rest, totals: value };
 }
 

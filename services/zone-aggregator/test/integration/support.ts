@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tributary/config';
 import { ServiceProcess } from '@tributary/demo';
@@ -129,3 +131,21 @@ export async function waitCaughtUp(
 }
 
 export const uniqueTable = () => `test_zones_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+
+const REPLAYER = fileURLToPath(new URL('../../../taxi-replayer/src/index.ts', import.meta.url));
+
+/** The replayer as a process (so it can be killed -9); resolves its exit when awaited. */
+export function replayerProcess(
+  stack: StackState,
+  args: string[],
+): { child: ChildProcess; exited: Promise<unknown> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', REPLAYER, ...args], {
+    env: {
+      ...process.env,
+      TRIBUTARY_KAFKA_BROKERS: stack.kafka.brokers.join(','),
+      TRIBUTARY_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return { child, exited: once(child, 'exit') };
+}

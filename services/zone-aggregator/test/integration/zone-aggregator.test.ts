@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import {
   type AggregatorRun,
   asTotals,
   referenceCounts,
+  replayerProcess,
   replayFile,
   startAggregator,
   uniqueTable,
@@ -145,6 +146,34 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     );
   });
 
+  it('rides re-sent by a replayer killed -9 and resumed (at-least-once) are counted once', async () => {
+    const input = uniqueName('zone-rides-dup');
+    const r = run('dup', input);
+    const checkpoint = join(dir, 'dup-checkpoint.json');
+    const args = ['--file', file, '--topic', input, '--checkpoint', checkpoint];
+    const first = replayerProcess(stack, [...args, '--rate', '3000']);
+    await waitFor('the replay checkpoint to pass line 4000', async () => {
+      const text = await readFile(checkpoint, 'utf8').catch(() => '{}');
+      return Number((JSON.parse(text) as { line?: number }).line ?? 0) > 4000 ? true : undefined;
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = replayerProcess(stack, [...args, '--rate', 'max']);
+    await second.exited;
+    assert.equal(second.child.exitCode, 0);
+    const kafka = await testKafka(stack.kafka.brokers);
+    const records = await readTopic(kafka, input);
+    assert.ok(
+      records.length > reference.rides,
+      `the resumed replay re-sent its tail (${records.length - reference.rides} duplicates)`,
+    );
+
+    const service = start(r);
+    await waitCaughtUp(stack, r, records.length);
+    assert.deepEqual(asTotals(await output(r)), reference.counts);
+    await service.stop();
+  });
+
   it('a zone renamed in PostgreSQL is used by the next output without a restart', async () => {
     const input = uniqueName('zone-rides-rename');
     const r = run('rename', input);
@@ -170,7 +199,10 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
       (line) => line.msg === 'zone table loaded',
       service.logs.findIndex((l) => l.msg === 'aggregating'),
     );
-    await replayFile(stack, csv, input);
+    // New rides (another seed: other keys) in the same hour; the same rides again would be duplicates.
+    const more = join(dir, 'rename-more.csv');
+    await writeRideCsv(more, { rows: 300, seed: 9, from: FROM, to: FROM + 3_600_000, dirtyFraction: 0 });
+    await replayFile(stack, more, input);
     const renamed = await waitFor(
       'a midtown record with the new name',
       async () => {

@@ -130,6 +130,26 @@ describe('aggregateBatch', () => {
     assert.equal(store.maxEventTime(0), T0);
   });
 
+  it('counts a redelivered ride (same key) once while its hour is open, also after a restore', () => {
+    const store = new WindowStore();
+    const first = ride(0, T0, MIDTOWN);
+    const once = aggregateBatch([first, first], 0, store, zones, settings);
+    assert.deepEqual([once.counted, once.duplicates], [1, 1]);
+    const restored = new WindowStore();
+    restored.load(0, once.changelog);
+    const again = aggregateBatch([first], 0, restored, zones, settings);
+    assert.deepEqual([again.counted, again.duplicates, again.updates.length], [0, 1, 0]);
+    assert.equal(restored.total(`midtown-west|${new Date(T0).toISOString()}`).rides, 1);
+  });
+
+  it('forgets the ride keys of a closed hour with it (tombstones in the changelog)', () => {
+    const store = new WindowStore();
+    aggregateBatch([ride(0, T0, MIDTOWN), ride(0, T0 + 5 * HOUR_MS, MIDTOWN)], 0, store, zones, settings);
+    const closing = aggregateBatch([ride(1, T0 + 5 * HOUR_MS, JFK)], 1, store, zones, settings);
+    assert.equal(closing.finalized, 1);
+    assert.ok(closing.changelog.some((e) => e.kind === 'ride' && e.partition === 0 && e.window === null));
+  });
+
   it('writes the batch changes as changelog entries that restore the same state', () => {
     const store = new WindowStore();
     const first = aggregateBatch([ride(0, T0, MIDTOWN, 7), ride(1, T0, JFK, 45)], 0, store, zones, settings);
