@@ -42,7 +42,8 @@ function countStream(seed: number): { records: CountRecord[]; phaseA: number } {
     const windowEnd = new Date(T0 + index * 10_000 + 20_000).toISOString();
     const key = `${windowStart}|${tag}`;
     const count = (latest.get(key)?.count ?? 0) + step;
-    const sentiment = Math.round((random() * 2 - 1) * 1000) / 1000;
+    // || 0: JSON has no -0, so the reference must not hold one either.
+    const sentiment = Math.round((random() * 2 - 1) * 1000) / 1000 || 0;
     const value = { tag, count, sentiment, windowStart, windowEnd, final: false };
     latest.set(key, value);
     records.push({ key, value });
