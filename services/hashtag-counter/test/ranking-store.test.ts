@@ -177,6 +177,19 @@ describe('WindowRankingStore', () => {
     assert.deepEqual(emitted, once.emitted);
   });
 
+  it('does not undo a committed batch when the next one fails before it began', () => {
+    const store = new WindowRankingStore({ topN: 3, retentionMs: 3_600_000 });
+    const { emitted } = applyBatches(store, [[count(0, 'a', 2), count(0, 'b', 1)]]);
+    store.settle(0);
+    store.revert(0);
+    const { all } = applyBatches(store, [[count(0, 'c', 1)]]);
+    assert.deepEqual(
+      all[0]?.tops[0]?.top.map(({ tag }) => tag),
+      ['a', 'b', 'c'],
+    );
+    assert.equal(emitted.size, 1);
+  });
+
   it('expires windows past the retention with tombstones and refuses their late counts', () => {
     const store = new WindowRankingStore({ topN: 3, retentionMs: 15_000 });
     const { all } = applyBatches(store, [

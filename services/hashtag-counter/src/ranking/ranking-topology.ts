@@ -35,6 +35,8 @@ export function rankingTopology(parts: RankingParts): TopicHandler<ExactlyOnceCo
       topics.byWindow,
       async (records, context) => {
         const { partition } = context;
+        // Handed a new batch, so the last one committed or was reverted; the restore may still fail.
+        store.settle(partition);
         await restorer.ready(partition);
         store.begin(partition);
         let expiredCounts = 0;

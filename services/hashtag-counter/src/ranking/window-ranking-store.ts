@@ -107,6 +107,14 @@ export class WindowRankingStore {
     }
   }
 
+  /**
+   * The partition's previous batch is settled (committed, or already reverted): a revert from now on
+   * must not undo it, even when the next batch fails before {@link begin}.
+   */
+  settle(partition: number): void {
+    if (this.#partitions.has(partition)) this.begin(partition);
+  }
+
   /** Starts a batch on `partition`: the state now is what {@link revert} restores. */
   begin(partition: number): void {
     const state = this.#state(partition);
