@@ -98,6 +98,18 @@ describe('Delta snapshots of a table written by delta-rs', () => {
     assert.ok(rows.every((row) => Object.keys(row).sort().join() === 'fare_amount,pickup_date'));
   });
 
+  it('a projection naming a column the schema lacks fails naming it', async () => {
+    const snapshot = await openSnapshot(table);
+    await assert.rejects(
+      readAllRows(snapshot, { columns: ['fare_amount', 'tip_amount'] }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'DELTA_UNKNOWN_COLUMN');
+        assert.match(error.message, /tip_amount/);
+        return true;
+      },
+    );
+  });
+
   it('progress counts every file and row once', async () => {
     const snapshot = await openSnapshot(table);
     const seen: { filesDone: number; rowsRead: number; bytesDone: number; bytesTotal: number }[] = [];

@@ -11,6 +11,8 @@ export type DeltaErrorCode =
   | 'DELTA_UNSUPPORTED_FEATURE'
   /** A commit, checkpoint or `_last_checkpoint` that does not parse. */
   | 'DELTA_CORRUPT_LOG'
+  /** A caller asked for a column the table's schema does not have. */
+  | 'DELTA_UNKNOWN_COLUMN'
   /** A data file the snapshot lists is gone (vacuumed) or unreadable. */
   | 'DELTA_DATA_FILE_UNREADABLE';
 

@@ -81,7 +81,7 @@ export async function* readSnapshotRows(
   const unknown = wanted.filter((column) => !typeOf.has(column));
   if (unknown.length > 0) {
     throw new DeltaError(
-      'DELTA_CORRUPT_LOG',
+      'DELTA_UNKNOWN_COLUMN',
       `${snapshot.tablePath}: no column ${unknown.join(', ')} in the table schema`,
       {
         context: { table: snapshot.tablePath, version: snapshot.version, columns: unknown },
