@@ -1,5 +1,6 @@
 /** The local stack's public API, for tests and benches in other packages. */
 import { influxdBinary } from './prerequisites/influxdb-binary.ts';
+import { type KafkaRuntime, kafkaRuntime } from './prerequisites/kafka-jars.ts';
 import { deltalakePythonBinary } from './prerequisites/python-deltalake.ts';
 import { loadSettings } from './settings.ts';
 
@@ -25,4 +26,10 @@ export function influxdPath(): string {
 /** The Python interpreter with `deltalake` and `pyarrow` (an independent Delta reader for tests). */
 export function deltalakePythonPath(): string {
   return deltalakePythonBinary(loadSettings());
+}
+
+/** Kafka's jars and log4j2 configuration, for tests that run Kafka's own classes on a config of theirs. */
+export type { KafkaRuntime };
+export function kafkaRuntimePaths(): KafkaRuntime {
+  return kafkaRuntime(loadSettings());
 }
