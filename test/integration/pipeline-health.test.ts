@@ -98,6 +98,7 @@ describe('pipeline health: every dashboard and alert query against the real Prom
   let badRecords: NodeJS.Timeout | undefined;
   const id = randomUUID().slice(0, 8);
   const jobs = { classifier: `health-regime-classifier-${id}`, sink: `health-influx-sink-${id}` };
+  const gone = { gone: `health-gone-${id}` };
   const database = `health_${id}`;
   const inputTopic = uniqueName('health-temperature');
   const outputTopic = uniqueName('health-regime');
@@ -216,10 +217,14 @@ describe('pipeline health: every dashboard and alert query against the real Prom
     const config = {
       global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
       rule_files: [ALERTS],
-      scrape_configs: Object.entries(addresses).map(([job, address]) => ({
-        job_name: job,
-        static_configs: [{ targets: [address] }],
-      })),
+      scrape_configs: [
+        ...Object.entries(addresses).map(([job, address]) => ({
+          job_name: job,
+          static_configs: [{ targets: [address] }],
+        })),
+        // A service that never answers: a port nothing listens on.
+        { job_name: gone.gone, static_configs: [{ targets: [`127.0.0.1:${await freePort()}`] }] },
+      ],
     };
     await writeFile(join(workDir, 'prometheus.yml'), JSON.stringify(config));
     alertPrometheus = spawn(
@@ -308,8 +313,34 @@ describe('pipeline health: every dashboard and alert query against the real Prom
       1_000,
     );
     assert.deepEqual(
-      firing.filter((a) => a.labels.alertname === 'TributaryServiceDown'),
+      firing.filter(
+        (a) =>
+          a.labels.alertname === 'TributaryServiceDown' && Object.values(jobs).includes(a.labels.job ?? ''),
+      ),
       [],
+    );
+  });
+
+  it('the service-down alert fires for a scrape target that never answers, after its 2 minutes', async () => {
+    await waitFor(
+      'TributaryServiceDown firing for the silent target',
+      async () => {
+        const response = await fetch(`${alertPrometheusUrl}/api/v1/alerts`).catch(() => undefined);
+        if (!response?.ok) return undefined;
+        const body = (await response.json()) as {
+          data: { alerts: { labels: Record<string, string>; state: string }[] };
+        };
+        return body.data.alerts.some(
+          (a) =>
+            a.labels.alertname === 'TributaryServiceDown' &&
+            a.labels.job === gone.gone &&
+            a.state === 'firing',
+        )
+          ? true
+          : undefined;
+      },
+      170_000,
+      1_000,
     );
   });
 });
