@@ -135,6 +135,7 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
       'tributary-hashtag-counter',
       'tributary-influx-sink',
       'tributary-regime-classifier',
+      'tributary-twitter-ingest',
       'tributary-zone-aggregator',
     ]);
     // The server has KEDA's and the Prometheus Operator's APIs: the chart chose them.
@@ -145,7 +146,7 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
         }
       ).items.map((item) => item.metadata.name);
     assert.deepEqual(await list('keda.sh', 'v1alpha1', 'scaledobjects'), ['tributary-influx-sink']);
-    assert.equal((await list('monitoring.coreos.com', 'v1', 'servicemonitors')).length, 4);
+    assert.equal((await list('monitoring.coreos.com', 'v1', 'servicemonitors')).length, 5);
     assert.deepEqual(await list('monitoring.coreos.com', 'v1', 'prometheusrules'), ['tributary-alerts']);
   });
 
@@ -159,6 +160,7 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
       'tributary-influx-sink': 1, // autoscaled: KEDA would set it, the Deployment starts at 1
       'tributary-hashtag-counter': 1,
       'tributary-zone-aggregator': 3,
+      'tributary-twitter-ingest': 1,
       'tributary-influxdb-setup-1': 1,
       'tributary-taxi-replayer-1': 1,
       'tributary-sensor-source-1': 1,

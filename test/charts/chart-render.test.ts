@@ -290,7 +290,7 @@ describe('switches on the cluster APIs (--api-versions)', () => {
     const plain = (await render({ set })).objects;
     const hpa = named(plain, 'HorizontalPodAutoscaler', 'tributary-influx-sink');
     assert.equal(hpa.spec?.maxReplicas, 6);
-    assert.match(JSON.stringify(hpa.spec?.metrics), /kafka_consumergroup_lag/);
+    assert.match(JSON.stringify(hpa.spec?.metrics), /tributary_consumer_lag_messages/);
     assert.equal(byKind(plain, 'ScaledObject').length, 0);
   });
 
@@ -301,6 +301,9 @@ describe('switches on the cluster APIs (--api-versions)', () => {
       const annotations = (deployment.spec?.template as K8sObject | undefined)?.metadata.annotations ?? {};
       assert.equal(annotations['prometheus.io/scrape'], undefined);
     }
+    // The group/version alone (as `--api-versions monitoring.coreos.com/v1`) is enough too.
+    const byGroup = (await render({ apiVersions: ['monitoring.coreos.com/v1'] })).objects;
+    assert.equal(byKind(byGroup, 'ServiceMonitor').length, serviceDeployments(byGroup).length);
     const plain = (await render()).objects;
     assert.equal(byKind(plain, 'ServiceMonitor').length, 0);
     for (const deployment of serviceDeployments(plain)) {

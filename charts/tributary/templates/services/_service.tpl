@@ -49,6 +49,11 @@
 {{- range $key, $value := .svc.env }}
 - {name: {{ $key | quote }}, value: {{ $value | toString | quote }}}
 {{- end }}
+{{- range $key, $ref := .svc.secretEnv }}
+- name: {{ $key | quote }}
+  valueFrom:
+    secretKeyRef: {name: {{ $ref.secret | quote }}, key: {{ $ref.key | quote }}}
+{{- end }}
 {{- if and (has "postgresql" .svc.uses) .svc.postgresUrlEnv }}
 # From the libpq variables above; a password with URL-reserved characters needs encoding.
 - name: {{ .svc.postgresUrlEnv | quote }}
