@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readStackState } from '@tributary/local-stack';
 import { pino } from 'pino';
 import { runMachinePipeline } from './machine-pipeline.ts';
+import { pipelineHealthSummary, reportPipelineHealth } from './pipeline-health.ts';
 import { roundTrip } from './round-trip.ts';
 import { runTaxiPipeline } from './taxi-pipeline.ts';
 
@@ -62,7 +63,20 @@ console.log(
         `   top ${index + 1}          ${zone.zoneName} (${zone.borough}): ${zone.rides} rides, average fare $${zone.avgFare.toFixed(2)}`,
     ),
     `   report         ${taxi.reportJson}, ${taxi.reportSvg}`,
+    'path' in taxi.lake
+      ? `   Delta table    ${taxi.lake.path}: ${taxi.lake.rows} rows in ${taxi.lake.files} Parquet files (lake-writer)`
+      : `   Delta table    not shown: ${taxi.lake.skipped}`,
   ].join('\n'),
 );
+
+console.log("\n4. Pipeline health: the Grafana dashboard's queries over the runs above, from Prometheus");
+const healthTo = Date.now();
+const health = await reportPipelineHealth(stack, {
+  from: healthTo - 10 * 60_000,
+  to: healthTo,
+  jobs: '.+',
+  outDir: path.join(stack.root, 'demo', 'pipeline-health'),
+});
+console.log(pipelineHealthSummary(health).join('\n'));
 
 console.log('\nThe stack stays up: `pnpm stack status`, `pnpm stack down`.');
