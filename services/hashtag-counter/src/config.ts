@@ -63,3 +63,12 @@ export const counterSettings = {
 };
 
 export type CounterConfig = ConfigOf<typeof counterSettings>;
+
+/** The window settings that cannot be checked one variable at a time; undefined when they fit. */
+export function invalidWindow(config: Pick<CounterConfig, 'windowSize' | 'windowSlide'>): string | undefined {
+  if (config.windowSize <= 0) return 'HASHTAG_COUNTER_WINDOW_SIZE must be above 0';
+  if (config.windowSlide <= 0 || config.windowSlide > config.windowSize) {
+    return `HASHTAG_COUNTER_WINDOW_SLIDE must be above 0 and at most HASHTAG_COUNTER_WINDOW_SIZE (${config.windowSize} ms), got ${config.windowSlide} ms`;
+  }
+  return undefined;
+}

@@ -1,23 +1,19 @@
 // The hashtag-counter service: wiring only.
 import { createKafka, TopicRegistry } from '@tributary/kafka';
-import { createService, TributaryError } from '@tributary/service-kit';
-import { counterSettings } from './config.ts';
+import { createService } from '@tributary/service-kit';
+import { counterSettings, invalidWindow } from './config.ts';
 import { buildCounting } from './counting.ts';
 import { startRanking } from './ranking/ranking-stage.ts';
 import { counterTopics } from './topics.ts';
 
 const service = createService({ name: 'hashtag-counter', version: '0.1.0', settings: counterSettings });
 const { config, logger } = service;
-if (config.windowSlide <= 0 || config.windowSlide > config.windowSize) {
-  service.fail(
-    new TributaryError(
-      'CONFIG_INVALID',
-      'HASHTAG_COUNTER_WINDOW_SLIDE must be > 0 and ≤ HASHTAG_COUNTER_WINDOW_SIZE',
-      {
-        context: { windowSize: config.windowSize, windowSlide: config.windowSlide },
-      },
-    ),
-  );
+const windowProblem = invalidWindow(config);
+if (windowProblem !== undefined) {
+  // As the kit does for a setting it cannot parse: name the variable, exit 78 (EX_CONFIG).
+  logger.fatal({ issue: windowProblem }, 'invalid configuration');
+  process.stderr.write(`hashtag-counter: invalid configuration: ${windowProblem}\n`);
+  process.exit(78);
 }
 const kafka = createKafka(config.kafka, logger);
 const topics = counterTopics(config);
