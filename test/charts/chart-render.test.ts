@@ -2,13 +2,15 @@
 // against the Kubernetes 1.34 schemas (and the KEDA / Prometheus Operator CRD schemas), and the
 // chart's own rules: restricted pods, labels, probes, replicas bounded by partitions.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import {
   byKind,
   type Container,
+  chartDir,
   chartTools,
   ciValues,
   helmLint,
@@ -19,6 +21,7 @@ import {
   podSpecs,
   render,
   repoRoot,
+  run,
   VALUE_SETS,
   type Validation,
 } from './chart.ts';
@@ -367,5 +370,45 @@ describe('Grafana provisioning comes from deploy/grafana, unchanged', () => {
     for (const variable of expanded.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)) {
       assert.ok(env.has(variable[1] ?? ''), `Grafana lacks $${variable[1]}`);
     }
+  });
+});
+
+describe('helm package', () => {
+  test('the archive holds the linked deploy/ files as plain files and renders the same manifests', async () => {
+    const { helm } = await chartTools();
+    const out = await mkdtemp(path.join(tmpdir(), 'tributary-chart-package-'));
+    try {
+      const packaged = await run(helm, ['package', chartDir, '--destination', out]);
+      assert.equal(packaged.code, 0, packaged.stderr);
+      const archive = path.join(out, 'tributary-0.1.0.tgz');
+      const listing = await run('tar', ['tzvf', archive]);
+      const entries = listing.stdout.split('\n').filter(Boolean);
+      assert.ok(entries.some((line) => line.endsWith('tributary/files/prometheus/alerts.yaml')));
+      assert.ok(
+        entries.some((line) => line.endsWith('tributary/files/grafana/dashboards/machine-regimes.json')),
+      );
+      assert.ok(
+        entries.every((line) => !line.startsWith('l')),
+        'no symbolic links in the archive',
+      );
+      // Existing Secrets: generated passwords would differ between any two renders.
+      const fixed = ['influxdb', 'postgresql', 'grafana'].flatMap((part) => [
+        '--set',
+        `${part}.existingSecret=s`,
+      ]);
+      const fromDir = await run(helm, ['template', 'tributary', chartDir, ...fixed]);
+      const fromArchive = await run(helm, ['template', 'tributary', archive, ...fixed]);
+      assert.equal(fromArchive.code, 0, fromArchive.stderr);
+      assert.equal(fromArchive.stdout, fromDir.stdout);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  test('the dashboards fit in one ConfigMap (1 MiB)', async () => {
+    const { objects } = await render();
+    const data = named(objects, 'ConfigMap', 'tributary-grafana-dashboards').data ?? {};
+    const bytes = Object.values(data).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+    assert.ok(bytes < 1024 * 1024, `${bytes} bytes`);
   });
 });
