@@ -5,7 +5,7 @@ import { uniqueName } from '@tributary/testing';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { readWithDeltalake, sampleRides } from '../support.ts';
-import { LakeFixture, produceRides } from './support.ts';
+import { LakeFixture, produceRides, waitForSplit } from './support.ts';
 
 describe('lake-writer processes writing one table concurrently', () => {
   const lake = new LakeFixture();
@@ -21,21 +21,24 @@ describe('lake-writer processes writing one table concurrently', () => {
     const a = lake.writer('lake-writer-a', { topic, group, table });
     const b = lake.writer('lake-writer-b', { topic, group, table });
     await Promise.all([a.running(), b.running()]);
+    await waitForSplit([a, b], lake.partitions);
     await produceRides(lake.producer, topic, rides.slice(0, third));
-    await Promise.all([
-      a.waitForLog((line) => line.msg === 'committed'),
-      b.waitForLog((line) => line.msg === 'committed'),
-    ]);
-    // A third instance joins: the group rebalances while the others hold uncommitted rows.
+    // A third instance joins: the group rebalances while the others may hold uncommitted rows.
     const c = lake.writer('lake-writer-c', { topic, group, table });
     await c.running();
     await produceRides(lake.producer, topic, rides.slice(third, 2 * third));
-    await c.waitForLog((line) => line.msg === 'committed');
-    await sleep(Math.floor(Math.random() * 300));
+    t.diagnostic(
+      `assignment after the join: ${JSON.stringify(await waitForSplit([a, b, c], lake.partitions))}`,
+    );
+    // b dies while the last third is still arriving: right after one of its commits, plus a random delay.
+    const seen = b.logs.length;
+    const producing = produceRides(lake.producer, topic, rides.slice(2 * third));
+    await b.waitForLog((line) => line.msg === 'committed', seen);
+    await sleep(Math.floor(Math.random() * 200));
     assert.ok(await lake.behind(table, group, topic), 'b is killed while rows are still to be written');
     b.kill('SIGKILL');
     await b.exited;
-    await produceRides(lake.producer, topic, rides.slice(2 * third));
+    await producing;
     await lake.waitForTable(table, group, topic, 200_000);
     assert.equal((await a.stop()).code, 0);
     assert.equal((await c.stop()).code, 0);

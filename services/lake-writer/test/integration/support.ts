@@ -143,3 +143,26 @@ export class LakeFixture {
     return progress.some((version, p) => version < (ends[p] ?? 0));
   }
 }
+
+/** The partitions the process's latest group assignment gave it (undefined before its first). */
+export function assignedPartitions(process: ServiceProcess): number[] | undefined {
+  const line = process.logs.findLast((entry) => entry.msg === 'partitions assigned');
+  return line ? (line.partitions as number[]) : undefined;
+}
+
+/** Until the processes' latest assignments split all partitions between them, each getting some. */
+export function waitForSplit(processes: readonly ServiceProcess[], partitions: number): Promise<number[][]> {
+  return waitFor(
+    'the group to split the partitions between every process',
+    () => {
+      const assigned = processes.map(assignedPartitions);
+      if (assigned.some((parts) => !parts || parts.length === 0)) return undefined;
+      const all = assigned.flatMap((parts) => parts ?? []);
+      return all.length === partitions && new Set(all).size === partitions
+        ? (assigned as number[][])
+        : undefined;
+    },
+    60_000,
+    200,
+  );
+}
