@@ -5,6 +5,7 @@ import { runMachinePipeline } from './machine-pipeline.ts';
 import { pipelineHealthSummary, reportPipelineHealth } from './pipeline-health.ts';
 import { roundTrip } from './round-trip.ts';
 import { runTaxiPipeline } from './taxi-pipeline.ts';
+import { runTweetsPipeline } from './tweets-pipeline.ts';
 
 const logger = pino({ level: process.env.TRIBUTARY_LOG_LEVEL ?? 'warn' });
 const stack = await readStackState();
@@ -78,5 +79,27 @@ const health = await reportPipelineHealth(stack, {
   outDir: path.join(stack.root, 'demo', 'pipeline-health'),
 });
 console.log(pipelineHealthSummary(health).join('\n'));
+
+console.log('\n5. Tweets: twitter-ingest (generator) → hashtag-counter → influx-sink → InfluxDB');
+const tweets = await runTweetsPipeline(stack, { tweets: 12_000, rate: 100, seed: 42 });
+const tagQuery = encodeURIComponent(
+  'SELECT "hashtag", "count", "sentiment" FROM "hashtag_top" WHERE time > now() - 15m GROUP BY "rank"',
+);
+console.log(
+  [
+    `   ingested       ${tweets.produced} tweets, ${tweets.deadLettered} bad → tweets.raw.dlq; counted and in InfluxDB after ${tweets.seconds.toFixed(1)} s`,
+    `   latest window  ${tweets.latestWindow ?? 'none'} (still open: the replay ends now)`,
+    ...tweets.top.map(
+      (entry, index) =>
+        `   #${String(index + 1).padEnd(13)} ${entry.tag}: ${entry.count} tweets, sentiment ${entry.sentiment.toFixed(2)}`,
+    ),
+    `   InfluxDB       ${stack.influx.url}/query?db=${stack.influx.database}&q=${tagQuery}`,
+    `   Grafana        dashboard JSON: deploy/grafana/dashboards/trending-hashtags.json`,
+    `   live page      ${tweets.pageUrl} (hashtag-counter's page, stopped now; its top 10 for that window: ${tweets.pageTop.map((entry) => entry.tag).join(', ')})`,
+    ...tweets.services.map(
+      (service) => `   ${service.name.padEnd(14)} metrics were at ${service.metrics} (stopped now)`,
+    ),
+  ].join('\n'),
+);
 
 console.log('\nThe stack stays up: `pnpm stack status`, `pnpm stack down`.');
