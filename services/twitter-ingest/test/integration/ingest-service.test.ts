@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +37,7 @@ describe('twitter-ingest as a process, producing to the real Kafka', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(
-    env: Record<string, string>,
-  ): Promise<{
+  async function run(env: Record<string, string>): Promise<{
     code: number | null;
     finished: Record<string, unknown> | undefined;
     logs: ServiceProcess['logs'];
@@ -150,6 +150,59 @@ describe('twitter-ingest as a process, producing to the real Kafka', () => {
       ],
     );
     assert.match(letters[1]?.headers[BAD_INPUT_HEADERS.reason] ?? '', /createdAt/);
+  });
+
+  it('stdin mode: reads lines as they are piped in, bad ones to the DLQ as stdin:<line>', async () => {
+    const topic = topicName('ingest-stdin');
+    const good = [...generateTweets({ seed: 9, startTime: Date.parse('2024-03-01T00:00:00Z'), count: 50 })];
+    const child = spawn(process.execPath, ['--import', 'tsx', SERVICE], {
+      env: {
+        ...process.env,
+        TRIBUTARY_KAFKA_BROKERS: brokers.join(','),
+        TRIBUTARY_HTTP_HOST: '127.0.0.1',
+        TRIBUTARY_HTTP_PORT: '0',
+        TRIBUTARY_GRPC_HOST: '127.0.0.1',
+        TRIBUTARY_GRPC_PORT: '0',
+        TWITTER_INGEST_SOURCE: 'stdin',
+        TWITTER_INGEST_TOPIC: topic,
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    // Two writes, the second one after a pause, the first cut mid-line: stdin is a stream, not a file.
+    const text = good
+      .map((tweet, index) => (index === 20 ? 'nope\n' : `${JSON.stringify(tweet)}\n`))
+      .join('');
+    child.stdin.write(text.slice(0, 3001));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.end(text.slice(3001));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    const finished = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'source finished');
+    assert.deepEqual(
+      { produced: finished?.produced, deadLettered: finished?.deadLettered },
+      { produced: 49, deadLettered: 1 },
+    );
+    const records = await readTopic(kafka, topic);
+    assert.deepEqual(
+      records.map((record) => record.key).sort(),
+      good
+        .filter((_, index) => index !== 20)
+        .map((tweet) => tweet.id)
+        .sort(),
+    );
+    const letters = await readTopic(kafka, `${topic}.dlq`);
+    assert.deepEqual(
+      letters.map((letter) => [letter.headers[BAD_INPUT_HEADERS.origin], letter.value]),
+      [['stdin:21', 'nope']],
+    );
   });
 
   it('a source without what it needs stops start-up naming the variable', async () => {
