@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runScript, ServiceProcess } from '@tributary/demo';
+import { reportPipelineHealth, runScript, ServiceProcess } from '@tributary/demo';
 import { defineTopic, TopicRegistry } from '@tributary/kafka';
 import { readStackState, registerScrapeTarget, type StackState } from '@tributary/local-stack';
 import { influxSeries, testKafka, uniqueName, waitFor } from '@tributary/testing';
@@ -97,6 +97,7 @@ describe('pipeline health: every dashboard and alert query against the real Prom
   let alertPrometheusUrl: string;
   let badRecords: NodeJS.Timeout | undefined;
   const id = randomUUID().slice(0, 8);
+  const startedAt = Date.now();
   const jobs = { classifier: `health-regime-classifier-${id}`, sink: `health-influx-sink-${id}` };
   const gone = { gone: `health-gone-${id}` };
   const database = `health_${id}`;
@@ -283,6 +284,30 @@ describe('pipeline health: every dashboard and alert query against the real Prom
       consumed.data?.result.map((series) => series.metric.topic).sort(),
       [inputTopic, outputTopic].sort(),
     );
+  });
+
+  it("the demo's pipeline-health report draws every panel from the same queries, as JSON and SVG", async () => {
+    const report = await reportPipelineHealth(stack, {
+      from: startedAt,
+      to: Date.now(),
+      jobs: Object.values(jobs).join('|'),
+      outDir: join(workDir, 'health-report'),
+    });
+    const empty = report.panels.filter(
+      (panel) =>
+        !panel.series.some((series) => series.values.length > 0) &&
+        !panel.queries.some((query) => query.includes(NEEDS_KUBE_STATE_METRICS)),
+    );
+    assert.deepEqual(
+      empty.map((panel) => panel.title),
+      [],
+    );
+    const saved = JSON.parse(await readFile(report.json, 'utf8')) as { panels: { title: string }[] };
+    assert.equal(saved.panels.length, report.panels.length);
+    const svg = await readFile(report.svg, 'utf8');
+    assert.match(svg, /^<svg/);
+    for (const panel of report.panels)
+      assert.ok(svg.includes(panel.title.replaceAll('&', '&amp;')), panel.title);
   });
 
   it('every alert expression parses and evaluates on the stack Prometheus, and promtool accepts the rules file', async () => {
