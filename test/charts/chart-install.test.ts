@@ -28,8 +28,9 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
   let kubeconfig: KubeConfig;
   let helmBinary: string;
 
-  const helm = (...args: string[]) =>
-    run(helmBinary, [...args, '--kubeconfig', plane.kubeconfigPath, '--namespace', NAMESPACE], {
+  const helm = (...args: string[]) => helmIn(NAMESPACE, ...args);
+  const helmIn = (namespace: string, ...args: string[]) =>
+    run(helmBinary, [...args, '--kubeconfig', plane.kubeconfigPath, '--namespace', namespace], {
       env: {
         PATH: process.env.PATH ?? '',
         HELM_CACHE_HOME: path.join(dir, 'helm', 'cache'),
@@ -41,6 +42,53 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
   const apps = () => kubeconfig.makeApiClient(AppsV1Api);
   const custom = () => kubeconfig.makeApiClient(CustomObjectsApi);
 
+  /** Waits until each owner (Deployment, StatefulSet, Job) has exactly its pods; says why not. */
+  async function expectPods(namespace: string, expected: Record<string, number>): Promise<void> {
+    const podsByOwner = async () => {
+      const pods = (await core().listNamespacedPod({ namespace })).items;
+      const counts: Record<string, number> = {};
+      for (const pod of pods) {
+        const owner = pod.metadata?.ownerReferences?.[0];
+        // ReplicaSet names are <deployment>-<hash>.
+        const name =
+          owner?.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]+$/, '') : (owner?.name ?? 'none');
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+      return counts;
+    };
+    await waitFor(
+      'every controller created its pods',
+      async () => {
+        const counts = await podsByOwner();
+        return Object.entries(expected).every(([owner, count]) => counts[owner] === count) ? true : undefined;
+      },
+      90_000,
+      500,
+    ).catch(async (error: unknown) => {
+      const events = (await core().listNamespacedEvent({ namespace })).items
+        .filter((event) => event.reason === 'FailedCreate')
+        .map((event) => `${event.involvedObject.name}: ${event.message}`);
+      throw new Error(
+        `pods ${JSON.stringify(await podsByOwner())}, expected ${JSON.stringify(expected)}\n${events.join('\n')}`,
+        { cause: error },
+      );
+    });
+  }
+
+  async function createRestrictedNamespace(name: string): Promise<void> {
+    await core().createNamespace({
+      body: {
+        metadata: {
+          name,
+          labels: {
+            'pod-security.kubernetes.io/enforce': 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+          },
+        },
+      },
+    });
+  }
+
   before(async () => {
     const tools = await chartTools();
     helmBinary = tools.helm;
@@ -49,17 +97,7 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
     kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(plane.kubeconfigPath);
 
-    await core().createNamespace({
-      body: {
-        metadata: {
-          name: NAMESPACE,
-          labels: {
-            'pod-security.kubernetes.io/enforce': 'restricted',
-            'pod-security.kubernetes.io/enforce-version': 'latest',
-          },
-        },
-      },
-    });
+    await createRestrictedNamespace(NAMESPACE);
     // The operators' CRDs, so that the API server offers keda.sh and monitoring.coreos.com; through
     // a chart's crds/ folder, which helm sends as written (client-node's serializer would drop the
     // x-kubernetes-* fields it has no camelCase name for).
@@ -165,35 +203,7 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
       'tributary-taxi-replayer-1': 1,
       'tributary-sensor-source-1': 1,
     };
-    const podsByOwner = async () => {
-      const pods = (await core().listNamespacedPod({ namespace: NAMESPACE })).items;
-      const counts: Record<string, number> = {};
-      for (const pod of pods) {
-        const owner = pod.metadata?.ownerReferences?.[0];
-        // ReplicaSet names are <deployment>-<hash>.
-        const name =
-          owner?.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]+$/, '') : (owner?.name ?? 'none');
-        counts[name] = (counts[name] ?? 0) + 1;
-      }
-      return counts;
-    };
-    await waitFor(
-      'every controller created its pods',
-      async () => {
-        const counts = await podsByOwner();
-        return Object.entries(expected).every(([owner, count]) => counts[owner] === count) ? true : undefined;
-      },
-      90_000,
-      500,
-    ).catch(async (error: unknown) => {
-      const events = (await core().listNamespacedEvent({ namespace: NAMESPACE })).items
-        .filter((event) => event.reason === 'FailedCreate')
-        .map((event) => `${event.involvedObject.name}: ${event.message}`);
-      throw new Error(
-        `pods ${JSON.stringify(await podsByOwner())}, expected ${JSON.stringify(expected)}\n${events.join('\n')}`,
-        { cause: error },
-      );
-    });
+    await expectPods(NAMESPACE, expected);
   });
 
   test('helm upgrade changes replicas and keeps generated secrets and the Kafka cluster id', async () => {
@@ -269,5 +279,22 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
     const deployments = await apps().listNamespacedDeployment({ namespace: NAMESPACE });
     assert.equal(deployments.items.length, 0);
     await core().readNamespacedSecret({ name: 'tributary-influxdb-auth', namespace: NAMESPACE });
+  });
+
+  test('the external-Kafka value set (SASL_SSL, mTLS, external InfluxDB and PostgreSQL) installs, and PSA admits its pods', async () => {
+    const namespace = 'tributary-external';
+    await createRestrictedNamespace(namespace);
+    const result = await helmIn(namespace, 'install', 'external', chartDir, '-f', ciValues('external-kafka'));
+    assert.equal(result.code, 0, result.stderr);
+    // Autoscaled consumers start at one pod; no Kafka, InfluxDB or PostgreSQL of the chart's own.
+    await expectPods(namespace, {
+      'external-tributary-grafana': 1,
+      'external-tributary-regime-classifier': 1,
+      'external-tributary-influx-sink': 1,
+      'external-tributary-hashtag-counter': 1,
+      'external-tributary-zone-aggregator': 1,
+    });
+    const statefulSets = await apps().listNamespacedStatefulSet({ namespace });
+    assert.equal(statefulSets.items.length, 0);
   });
 });
