@@ -152,8 +152,13 @@ function failureReason(failure: Failure): WriteFailureReason {
   return failure.reason;
 }
 
+/** Points per measurement; a record that maps to several points (a top-N list) is one line each. */
 function countBy(points: readonly PendingPoint[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const { measurement } of points) counts.set(measurement, (counts.get(measurement) ?? 0) + 1);
+  for (const { measurement, line } of points) {
+    let lines = 1;
+    for (let at = line.indexOf('\n'); at >= 0; at = line.indexOf('\n', at + 1)) lines++;
+    counts.set(measurement, (counts.get(measurement) ?? 0) + lines);
+  }
   return counts;
 }
