@@ -23,14 +23,21 @@ export interface DeltalakeView {
   readonly rows: [string, number, string, number, string, number, number][];
 }
 
-export async function readWithDeltalake(tableDir: string, version?: number): Promise<DeltalakeView> {
+export async function readWithDeltalake(
+  tableDir: string,
+  version?: number,
+  env: Record<string, string> = {},
+): Promise<DeltalakeView> {
   const python = deltalakePythonPath();
   if (!existsSync(python)) {
     throw new Error(`${python} missing: the python-deltalake prerequisite is installed by 'pnpm stack up'`);
   }
   const args =
     version === undefined ? [READ_DELTA_SCRIPT, tableDir] : [READ_DELTA_SCRIPT, tableDir, String(version)];
-  const { stdout } = await run(python, args, { maxBuffer: 512 * 1024 * 1024 });
+  const { stdout } = await run(python, args, {
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(stdout) as DeltalakeView;
 }
 
