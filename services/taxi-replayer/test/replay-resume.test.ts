@@ -40,11 +40,16 @@ async function checkpointLine(path: string): Promise<number> {
 
 describe('taxi-replayer', () => {
   let dir: string;
+  const topics: string[] = [];
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'taxi-replayer-'));
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+    const admin = (await testKafka()).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: topics.flatMap((t) => [t, `${t}.dlq`]) }).catch(() => {});
+    await admin.disconnect();
   });
 
   it(`killed -9 ${KILLS} times mid-file and resumed: every ride and bad row arrives, duplicates only from each kill's unacknowledged tail`, async () => {
@@ -52,6 +57,7 @@ describe('taxi-replayer', () => {
     const file = join(dir, 'rides.csv');
     const checkpoint = join(dir, 'checkpoint.json');
     const topic = uniqueName('taxi-rides');
+    topics.push(topic);
     await writeRideCsv(file, { rows: ROWS, seed: 11, dirtyFraction: 0.01 });
     const args = ['--file', file, '--topic', topic, '--checkpoint', checkpoint];
 
@@ -130,6 +136,7 @@ describe('taxi-replayer', () => {
     await writeRideCsv(fileA, { rows: 50, seed: 1 });
     await writeRideCsv(fileB, { rows: 60, seed: 2 });
     const topic = uniqueName('taxi-rides');
+    topics.push(topic);
     const first = startReplayer(
       ['--file', fileA, '--topic', topic, '--checkpoint', checkpoint, '--rate', 'max'],
       brokers,

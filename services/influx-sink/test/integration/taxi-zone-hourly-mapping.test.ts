@@ -60,6 +60,10 @@ describe('influx-sink: the taxi.zone-hourly mapping against the real InfluxDB', 
   after(async () => {
     await sink?.stop();
     await dropDatabase(influxUrl, db);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic.name, topic.deadLetterTopic] }).catch(() => {});
+    await admin.disconnect();
   });
 
   it('writes one point per zone-hour at the hour start, tags zone and borough, and an update overwrites it', async () => {

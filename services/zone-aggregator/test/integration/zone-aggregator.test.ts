@@ -30,11 +30,15 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
   let reference: Awaited<ReturnType<typeof referenceCounts>>;
   const services: ServiceProcess[] = [];
   const tables: string[] = [];
+  const topics: string[] = [];
 
   const run = (name: string, input: string): AggregatorRun => {
     const zoneTable = uniqueTable();
     tables.push(zoneTable);
-    return { appId: uniqueName(`${name}-app`), input, output: uniqueName(`${name}-hourly`), zoneTable };
+    const r = { appId: uniqueName(`${name}-app`), input, output: uniqueName(`${name}-hourly`), zoneTable };
+    topics.push(input, `${input}.dlq`, r.output, `${r.output}.dlq`, `${r.appId}-windows-changelog`);
+    topics.push(`${r.appId}-windows-changelog.dlq`);
+    return r;
   };
   const start = (r: AggregatorRun, extra: Record<string, string> = {}) => {
     const service = startAggregator(stack, r, extra);
@@ -75,6 +79,11 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
       await client.query(`DROP FUNCTION IF EXISTS ${table}_notify()`);
     }
     await client.end();
+    const admin = (await testKafka(stack.kafka.brokers)).admin();
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: [...new Set(topics)].filter((t) => existing.has(t)) }).catch(() => {});
+    await admin.disconnect();
     await rm(dir, { recursive: true, force: true });
   });
 
