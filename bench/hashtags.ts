@@ -16,6 +16,12 @@ import { readStackState } from '@tributary/local-stack';
 import { hashtagCounts, hashtagTop, type Tweet, tweetsRaw } from '@tributary/topics';
 import { generateTweets } from '@tributary/tweets';
 import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { countBatch } from '../services/hashtag-counter/src/processors/count-windows.ts';
+import { extractHashtags } from '../services/hashtag-counter/src/processors/extract-hashtags.ts';
+import { sentimentOf } from '../services/hashtag-counter/src/processors/sentiment.ts';
+import { tagTweets } from '../services/hashtag-counter/src/processors/tag-tweets.ts';
+import { PartitionWindows } from '../services/hashtag-counter/src/stores/partition-windows.ts';
+import { counterTopics } from '../services/hashtag-counter/src/topics.ts';
 import { round, summarize } from './kafka/stats.ts';
 import { peakRssMiB, scrape, until } from './machine-regimes/service-metrics.ts';
 
@@ -30,6 +36,7 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     partitions: { type: 'string', default: '6' },
+    concurrency: { type: 'string', default: '1' },
   },
 });
 const positive = (name: string, raw: string | undefined) => {
@@ -43,6 +50,7 @@ const shape = {
   rate: positive('rate', flags.rate),
   seconds: positive('seconds', flags.seconds),
   partitions: positive('partitions', flags.partitions),
+  partitionsConcurrently: positive('concurrency', flags.concurrency),
   windowSize: '20s',
   windowSlide: '10s',
 };
@@ -82,6 +90,7 @@ async function application(name: string) {
         HASHTAG_COUNTER_WINDOW_SIZE: shape.windowSize,
         HASHTAG_COUNTER_WINDOW_SLIDE: shape.windowSlide,
         HASHTAG_COUNTER_TOO_LATE: 'drop',
+        HASHTAG_COUNTER_PARTITIONS_CONCURRENTLY: String(shape.partitionsConcurrently),
       },
       { echoStderr: true },
     );
@@ -133,6 +142,61 @@ async function cpuSeconds(pid: number | undefined): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The stages' CPU work without Kafka, step by step, on the same tweets (tweets/s on one core). */
+function inProcess(tweets: readonly Tweet[]) {
+  const topics = counterTopics({
+    appId: 'bench',
+    inputTopic: tweetsRaw.name,
+    outputTopic: hashtagCounts.name,
+  });
+  const rate = (work: () => void) => {
+    const started = performance.now();
+    work();
+    return Math.round((tweets.length * 1000) / (performance.now() - started));
+  };
+  const bytes = tweets.map((tweet) => Buffer.from(JSON.stringify(tweet)));
+  const records = tweets.map((value, index) => ({
+    topic: 'bench',
+    partition: 0,
+    offset: String(index),
+    timestamp: 0,
+    key: value.id,
+    value,
+    headers: {},
+  }));
+  const window = { sizeMs: 20_000, slideMs: 10_000, allowedLatenessMs: 5_000 };
+  let tagged: ReturnType<typeof tagTweets>['tagged'] = [];
+  const figures = {
+    decodeTweetJsonAndSchema: rate(() => {
+      for (const value of bytes) topics.input.value.decode(value);
+    }),
+    extractHashtags: rate(() => {
+      for (const tweet of tweets) extractHashtags(tweet.text);
+    }),
+    vaderSentiment: rate(() => {
+      for (const tweet of tweets) sentimentOf(tweet.text);
+    }),
+    stage1TagTweets: rate(() => {
+      tagged = tagTweets(records, 0, undefined, { window, maxOutOfOrdernessMs: 5_000 }).tagged;
+    }),
+    encodeRepartitionRecords: rate(() => {
+      for (const value of tagged) topics.repartition.value.encode(value);
+    }),
+    stage2CountBatch: rate(() => {
+      const state = new PartitionWindows(1, { idleTimeoutMs: 0, now: Date.now });
+      const asRecords = tagged.map(
+        (value, index) => ({ ...records[0], offset: String(index), key: value.tag, value }) as const,
+      );
+      countBatch(asRecords as never, state, window);
+    }),
+  };
+  return {
+    tweets: tweets.length,
+    tagsPerTweet: round(tagged.length / tweets.length),
+    tweetsPerSecond: figures,
+  };
+}
+
 async function throughput() {
   const app = await application('backlog');
   progress(`generating and producing ${shape.tweets} tweets`);
@@ -145,6 +209,8 @@ async function throughput() {
       ratePerSecond: 1_000,
     }),
   ];
+  progress('timing the stages without Kafka');
+  const withoutKafka = inProcess(tweets);
   for (let sent = 0; sent < tweets.length; sent += 2_000)
     await produce(producer, app.input, tweets.slice(sent, sent + 2_000));
   await producer.disconnect();
@@ -201,7 +267,7 @@ async function throughput() {
     },
   };
   await service.stop();
-  return figures;
+  return { inProcess: withoutKafka, ...figures };
 }
 
 async function scrapeLabelled(httpPort: number, metric: string, label: string): Promise<number> {

@@ -14,7 +14,8 @@ import { countStage, extractStage } from './topology.ts';
 export interface Counting {
   readonly extract: ExactlyOnceProcessor;
   readonly count: ExactlyOnceProcessor;
-  start(): Promise<void>;
+  /** Starts both stages; `inputPartitions` is the input topic's actual partition count. */
+  start(inputPartitions: number): Promise<void>;
   /** Stops both; each lets its batch in flight commit. */
   stop(): Promise<void>;
 }
@@ -57,6 +58,8 @@ export function buildCounting(parts: {
     onCrash: (error: unknown) => service.fail(error),
   };
 
+  // Stage 2 waits for a watermark from every partition the input topic really has.
+  let inputPartitions = topics.input.partitions;
   const progress = new SourceProgressStore(topics.sourceChangelog.value);
   const progressRestorer = restorerOf('extract', topics.sourceChangelog.name, progress);
   const extract = new ExactlyOnceProcessor(
@@ -83,7 +86,7 @@ export function buildCounting(parts: {
 
   const windows = new WindowStore({
     codec: topics.windowChangelog.value,
-    sourceCount: topics.input.partitions,
+    sourceCount: () => inputPartitions,
     idle: { idleTimeoutMs: config.sourceIdleTimeout, now: Date.now },
   });
   const windowRestorer = restorerOf('count', topics.windowChangelog.name, windows);
@@ -112,7 +115,8 @@ export function buildCounting(parts: {
   return {
     extract,
     count,
-    start: async () => {
+    start: async (partitions) => {
+      inputPartitions = partitions;
       await Promise.all([extract.start(), count.start()]);
     },
     stop: async () => {

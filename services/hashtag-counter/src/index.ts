@@ -32,6 +32,7 @@ startRanking(service, kafka, topics.output.name);
 await service.start();
 const admin = kafka.admin();
 await admin.connect();
+let inputPartitions = topics.input.partitions;
 try {
   const registry = new TopicRegistry(
     [topics.input, topics.repartition, topics.windowChangelog, topics.sourceChangelog, topics.output],
@@ -40,10 +41,11 @@ try {
   const { created, drift } = await registry.ensure(admin);
   if (created.length > 0) logger.info({ topics: created }, 'created topics');
   for (const difference of drift) logger.warn(difference, 'topic differs from its declaration');
+  inputPartitions = (await admin.fetchTopicOffsets(topics.input.name)).length;
 } finally {
   await admin.disconnect();
 }
-await counting.start();
+await counting.start(inputPartitions);
 logger.info(
   {
     appId: config.appId,

@@ -10,11 +10,16 @@ import { type IdlePolicy, PartitionWindows } from './partition-windows.ts';
  */
 export class WindowStore implements PartitionedState {
   readonly #codec: Codec<WindowStateRecord>;
-  readonly #sourceCount: number;
+  readonly #sourceCount: () => number;
   readonly #idle: IdlePolicy;
   readonly #partitions = new Map<number, PartitionWindows>();
 
-  constructor(deps: { codec: Codec<WindowStateRecord>; sourceCount: number; idle: IdlePolicy }) {
+  constructor(deps: {
+    codec: Codec<WindowStateRecord>;
+    /** Partitions of the input topic as it is (known once the service has looked at it). */
+    sourceCount: () => number;
+    idle: IdlePolicy;
+  }) {
     this.#codec = deps.codec;
     this.#sourceCount = deps.sourceCount;
     this.#idle = deps.idle;
@@ -34,7 +39,7 @@ export class WindowStore implements PartitionedState {
   load(partition: number, records: readonly RawRecord[]): void {
     const latest = new Map<string, Buffer | null>();
     for (const { key, value } of records) latest.set(key?.toString('utf8') ?? '', value);
-    const state = new PartitionWindows(this.#sourceCount, this.#idle);
+    const state = new PartitionWindows(this.#sourceCount(), this.#idle);
     for (const value of latest.values()) {
       if (value === null) continue;
       const record = this.#codec.decode(value);
