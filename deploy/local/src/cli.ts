@@ -8,6 +8,8 @@ import { describeSettings, loadSettings } from './settings.ts';
 const USAGE = `usage (from the repository root):
   pnpm stack up [--brokers 1|3]   start Kafka, PostgreSQL, InfluxDB and Prometheus in .stack/
                                   (brokers: as last formatted, else 1)
+         [--kube]                 and a Kubernetes control plane without nodes (.stack/kube,
+                                  kubeconfig .stack/kube/admin.kubeconfig) until \`stack down\`
   pnpm stack status [--json]      each component's address, pid and health (up, down, unhealthy)
   pnpm stack down                 stop everything the stack started
   pnpm test [files…]              run *.test.ts against the stack (started and stopped if not up)

@@ -28,24 +28,25 @@ function formatTable(statuses: ComponentStatus[]): string {
     .join('\n');
 }
 
-/** `stack up [--brokers 1|3] | down | status [--json]` */
+/** `stack up [--brokers 1|3] [--kube] | down | status [--json]` */
 export async function stackCommand(settings: Settings, args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { brokers: { type: 'string' }, json: { type: 'boolean' } },
+    options: { brokers: { type: 'string' }, json: { type: 'boolean' }, kube: { type: 'boolean' } },
   });
   const [action, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (values.brokers !== undefined && action !== 'up')
     throw new UsageError('--brokers goes with `stack up` only');
+  if (values.kube !== undefined && action !== 'up') throw new UsageError('--kube goes with `stack up` only');
   if (values.json !== undefined && action !== 'status')
     throw new UsageError('--json goes with `stack status` only');
   switch (action) {
     case 'up': {
       const brokers = parseBrokers(values.brokers);
       await ensurePrerequisites(settings);
-      const state = await stackUp(settings, brokers);
+      const state = await stackUp(settings, brokers, { kube: values.kube ?? false });
       console.log(formatTable(await stackStatus(settings)));
       console.log(
         `\nstate: ${state.root}/state.json (readStackState())\nnext: pnpm test | pnpm demo | pnpm stack down`,

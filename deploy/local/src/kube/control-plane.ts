@@ -1,14 +1,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { get } from 'node:https';
 import path from 'node:path';
-import { httpAnswers } from '../components/http-health.ts';
 import { ensureKubeControlPlane } from '../prerequisites/kube-control-plane.ts';
 import { ManagedProcess } from '../process/managed-process.ts';
 import { findFreePortBlock } from '../process/ports.ts';
 import { elapsed, progress } from '../progress.ts';
 import { loadSettings } from '../settings.ts';
 import { createKubeCertificates } from './certificates.ts';
+import { type ControlPlaneEndpoints, removeEndpoints, writeEndpoints } from './control-plane-endpoints.ts';
 import { writeAdminKubeconfig } from './kubeconfig.ts';
+import { programAnswers } from './program-health.ts';
 
 export interface KubeControlPlaneOptions {
   /** Certificates, etcd data, the kubeconfig and one log per program go here; the caller removes it. */
@@ -33,22 +33,6 @@ export interface KubeControlPlane {
 
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
-
-/** Whether an HTTPS endpoint answers 200; `ca` verifies it, without one any certificate is taken. */
-function httpsAnswers(url: string, ca?: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = get(
-      url,
-      { ...(ca ? { ca } : { rejectUnauthorized: false }), timeout: 2000 },
-      (response) => {
-        response.resume();
-        resolve(response.statusCode === 200);
-      },
-    );
-    request.once('timeout', () => request.destroy());
-    request.once('error', () => resolve(false));
-  });
-}
 
 /**
  * etcd, kube-apiserver, kube-controller-manager and kube-scheduler on free loopback ports, each a
@@ -143,35 +127,37 @@ export async function startKubeControlPlane(options: KubeControlPlaneOptions): P
     controllerFlags('kube-scheduler', ports.scheduler),
   );
 
-  const steps: { process: ManagedProcess; healthy: () => Promise<boolean> }[] = [
-    { process: etcd, healthy: () => httpAnswers(`${etcdUrl}/health`) },
-    { process: apiserver, healthy: () => httpsAnswers(`${server}/readyz`, ca) },
-    {
-      process: controllerManager,
-      healthy: () => httpsAnswers(`https://127.0.0.1:${ports.controllerManager}/healthz`),
-    },
+  const steps: { process: ManagedProcess; healthUrl: string }[] = [
+    { process: etcd, healthUrl: `${etcdUrl}/health` },
+    { process: apiserver, healthUrl: `${server}/readyz` },
+    { process: controllerManager, healthUrl: `https://127.0.0.1:${ports.controllerManager}/healthz` },
   ];
   if (options.scheduler ?? true) {
-    steps.push({
-      process: scheduler,
-      healthy: () => httpsAnswers(`https://127.0.0.1:${ports.scheduler}/healthz`),
-    });
+    steps.push({ process: scheduler, healthUrl: `https://127.0.0.1:${ports.scheduler}/healthz` });
   }
   const started: ManagedProcess[] = [];
   const stop = async () => {
     for (const process of started.reverse()) await process.stop();
     started.length = 0;
+    await removeEndpoints(dir);
   };
   try {
     for (const step of steps) {
       const pid = await step.process.start();
       started.push(step.process);
-      await step.process.waitUntilHealthy(pid, step.healthy, START_TIMEOUT_MS);
+      await step.process.waitUntilHealthy(pid, () => programAnswers(step.healthUrl, ca), START_TIMEOUT_MS);
     }
   } catch (error) {
     await stop();
     throw error;
   }
+  const endpoints: ControlPlaneEndpoints = {
+    server,
+    kubeconfigPath,
+    caFile: certs.caCert,
+    health: Object.fromEntries(steps.map((step) => [step.process.name, step.healthUrl])),
+  };
+  await writeEndpoints(dir, endpoints);
   progress(
     'kubernetes control plane',
     `up at ${server} in ${elapsed(startedAt)} (kubeconfig ${kubeconfigPath})`,
