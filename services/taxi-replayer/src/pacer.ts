@@ -18,14 +18,15 @@ export class Pacer {
     this.#pace = pace;
   }
 
-  /** Counts a row (with its pickup time, when it has one) and returns milliseconds to wait. */
-  admit(eventTime: number | undefined): number {
+  /** Counts a row (with its pickup time, ISO, when it has one) and returns milliseconds to wait. */
+  admit(pickup: string | undefined): number {
     this.#rows++;
     const pace = this.#pace;
     if (pace.kind === 'max') return 0;
     const elapsed = performance.now() - this.#started;
     if (pace.kind === 'rate') return Math.max(0, (this.#rows / pace.rowsPerSecond) * 1000 - elapsed);
-    if (eventTime === undefined) return 0;
+    if (pickup === undefined) return 0;
+    const eventTime = Date.parse(pickup);
     this.#firstEvent ??= eventTime;
     this.#latestEvent = Math.max(this.#latestEvent, eventTime);
     return Math.max(0, (this.#latestEvent - this.#firstEvent) / pace.factor - elapsed);

@@ -160,7 +160,8 @@ export async function replay(
     for await (const row of source) {
       if (signal?.aborted) break;
       const { result } = row;
-      await pacer.wait(pacer.admit(result.ok ? Date.parse(result.ride.pickupDatetime) : undefined), signal);
+      const delay = pacer.admit(result.ok ? result.ride.pickupDatetime : undefined);
+      if (delay > 0) await pacer.wait(delay, signal);
       if (result.ok) {
         // The Kafka timestamp stays the producer's clock: a 2009 pickup as record time would make
         // the broker delete the segment at once under time-based retention.
