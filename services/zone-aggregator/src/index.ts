@@ -24,6 +24,31 @@ const zones = new ZoneTable({
   },
 });
 const kafka = createKafka(config.kafka, logger);
+// Hooks run in reverse order: the processor (registered below) stops before the zone table closes.
+service.onShutdown(() => zones.close(), 'stop listening to the zone table');
+
+await service.start();
+const zoneCheck = service.readiness.register('zone-table');
+zoneCheck.fail('zone table not loaded');
+await zones.open();
+zoneCheck.pass();
+
+const admin = kafka.admin();
+await admin.connect();
+let inputPartitions: number;
+try {
+  const registry = new TopicRegistry([topics.input, topics.output, topics.changelog], {
+    defaultReplicationFactor: config.kafka.replicationFactor,
+  });
+  const { created, drift } = await registry.ensure(admin);
+  if (created.length > 0) logger.info({ topics: created }, 'created topics');
+  for (const difference of drift) logger.warn(difference, 'topic differs from its declaration');
+  // The watermark is the minimum over the partitions the input really has, not the declared count.
+  const metadata = await admin.fetchTopicMetadata({ topics: [topics.input.name] });
+  inputPartitions = metadata.topics[0]?.partitions.length ?? topics.input.partitions;
+} finally {
+  await admin.disconnect();
+}
 
 let restorer: StateRestorer | undefined;
 const processor = new ExactlyOnceProcessor(
@@ -38,7 +63,7 @@ const processor = new ExactlyOnceProcessor(
       settings: {
         watermarkDelayMs: config.watermarkDelay,
         allowedLatenessMs: config.allowedLateness,
-        inputPartitions: topics.input.partitions,
+        inputPartitions,
       },
       metrics,
     }),
@@ -57,37 +82,19 @@ restorer = new StateRestorer({
   kafka,
   store,
   topics,
+  inputPartitions,
   transactionalId: (partition) => processor.transactionalId(topics.input.name, partition),
   appId: config.appId,
   logger,
   metrics,
 });
-// Hooks run in reverse order: the processor stops (its last batch commits) before the zone table closes.
-service.onShutdown(() => zones.close(), 'stop listening to the zone table');
 service.onShutdown(() => processor.stop(), 'stop processor: finish the batch in flight, leave the group');
-
-await service.start();
-const zoneCheck = service.readiness.register('zone-table');
-zoneCheck.fail('zone table not loaded');
-await zones.open();
-zoneCheck.pass();
-const admin = kafka.admin();
-await admin.connect();
-try {
-  const registry = new TopicRegistry([topics.input, topics.output, topics.changelog], {
-    defaultReplicationFactor: config.kafka.replicationFactor,
-  });
-  const { created, drift } = await registry.ensure(admin);
-  if (created.length > 0) logger.info({ topics: created }, 'created topics');
-  for (const difference of drift) logger.warn(difference, 'topic differs from its declaration');
-} finally {
-  await admin.disconnect();
-}
 await processor.start();
 logger.info(
   {
     appId: config.appId,
     input: topics.input.name,
+    inputPartitions,
     output: topics.output.name,
     changelog: topics.changelog.name,
     zones: zones.current.zones.length,

@@ -10,7 +10,7 @@ export interface AggregationSettings {
   readonly watermarkDelayMs: number;
   /** A window stays open this long after the watermark passed its end. */
   readonly allowedLatenessMs: number;
-  /** Partitions of the input topic: the watermark is the minimum over all of them. */
+  /** Partitions the input topic has (asked from the broker at start): the watermark is the minimum over all of them. */
   readonly inputPartitions: number;
 }
 

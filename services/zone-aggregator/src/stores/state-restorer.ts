@@ -16,6 +16,7 @@ export class StateRestorer {
   readonly #kafka: Kafka;
   readonly #store: WindowStore;
   readonly #topics: AggregatorTopics;
+  readonly #inputPartitions: number;
   readonly #transactionalId: (partition: number) => string;
   readonly #appId: string;
   readonly #logger: Logger;
@@ -27,6 +28,8 @@ export class StateRestorer {
     kafka: Kafka;
     store: WindowStore;
     topics: AggregatorTopics;
+    /** Partitions the input topic has: an instance must own all of them. */
+    inputPartitions: number;
     transactionalId: (partition: number) => string;
     appId: string;
     logger: Logger;
@@ -35,6 +38,7 @@ export class StateRestorer {
     this.#kafka = options.kafka;
     this.#store = options.store;
     this.#topics = options.topics;
+    this.#inputPartitions = options.inputPartitions;
     this.#transactionalId = options.transactionalId;
     this.#appId = options.appId;
     this.#logger = options.logger;
@@ -46,11 +50,11 @@ export class StateRestorer {
     const owned = new Set(partitions);
     for (const partition of this.#store.partitions()) if (!owned.has(partition)) this.#store.drop(partition);
     for (const partition of partitions) if (!this.#store.owns(partition)) this.#pending.add(partition);
-    const all = partitions.length === this.#topics.input.partitions;
+    const all = partitions.length === this.#inputPartitions;
     this.#metrics.partialAssignment.set(all ? 0 : 1);
     if (!all && partitions.length > 0)
       this.#logger.error(
-        { partitions, inputPartitions: this.#topics.input.partitions },
+        { partitions, inputPartitions: this.#inputPartitions },
         'this instance owns only some input partitions: sums and the watermark need all of them; run one instance',
       );
   }
