@@ -3,7 +3,7 @@
 // partitions).
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { chartTools, helmTemplate, render } from './chart.ts';
+import { chartTools, helmTemplate, named, podSpecs, render } from './chart.ts';
 
 before(async () => {
   await chartTools();
@@ -114,5 +114,46 @@ describe('replicas against partitions (validated when rendering)', () => {
   test('a replication factor above the broker count is refused', async () => {
     const message = await rejected(['kafka.brokers=1', 'kafka.replicationFactor=3']);
     assert.match(message, /kafka\.replicationFactor=3 exceeds kafka\.brokers=1/);
+  });
+});
+
+describe('serviceDefaults', () => {
+  test("a service's false, 0 and [] win over the defaults; maps are filled in key by key", async () => {
+    const { objects } = await render({
+      set: [
+        'serviceDefaults.force=true',
+        'services.regime-classifier.replicas=7',
+        'services.regime-classifier.force=true',
+        'services.influx-sink.podDisruptionBudget.maxUnavailable=0',
+        'services.regime-classifier.resources.requests.cpu=2',
+      ],
+      valueFiles: [],
+    });
+    const find = (kind: string, name: string) =>
+      objects.find((object) => object.kind === kind && object.metadata.name === name);
+    assert.equal(find('PodDisruptionBudget', 'tributary-influx-sink')?.spec?.maxUnavailable, 0);
+    const classifier = JSON.stringify(find('Deployment', 'tributary-regime-classifier'));
+    // requests.cpu from the service, requests.memory and limits still from its own resources entry.
+    assert.match(classifier, /"requests":\{"cpu":2,"memory":"384Mi"\}/);
+    const rejectedMessage = await rejected([
+      'serviceDefaults.force=true',
+      'services.hashtag-counter.force=false',
+      'services.hashtag-counter.replicas=7',
+    ]);
+    assert.match(rejectedMessage, /services\.hashtag-counter\.replicas=7 exceeds the 6 partitions/);
+  });
+
+  test("initContainers: [] drops the classifier's training init container", async () => {
+    const trained = await render();
+    const without = await render({ valueFiles: [], set: ['services.regime-classifier.initContainers=null'] });
+    const initOf = (objects: typeof trained.objects) => {
+      const [pod] = podSpecs([named(objects, 'Deployment', 'tributary-regime-classifier')]);
+      return pod?.spec.initContainers;
+    };
+    assert.deepEqual(
+      initOf(trained.objects)?.map((container) => container.name),
+      ['train'],
+    );
+    assert.equal(initOf(without.objects), undefined);
   });
 });

@@ -5,7 +5,7 @@ says which value to change.
 {{- define "tributary.validateValues" -}}
 {{- $messages := list }}
 {{- range $name, $raw := .Values.services }}
-{{- $svc := mergeOverwrite (deepCopy $.Values.serviceDefaults) $raw }}
+{{- $svc := include "tributary.withDefaults" (dict "value" $raw "defaults" $.Values.serviceDefaults) | fromYaml }}
 {{- if and $svc.enabled (eq $svc.kind "consumer") }}
 {{- $topic := index $.Values.topics $svc.inputTopic }}
 {{- if not $topic }}

@@ -1,8 +1,24 @@
+{{/*
+A value with defaults filled in, as YAML: keys present in the value win even when false, 0 or []
+(sprig's merge functions treat those as missing), maps are filled in key by key.
+*/}}
+{{- define "tributary.withDefaults" -}}
+{{- $out := deepCopy (default dict .value) }}
+{{- range $key, $default := .defaults }}
+{{- if not (hasKey $out $key) }}
+{{- $_ := set $out $key $default }}
+{{- else if and (kindIs "map" $default) (kindIs "map" (index $out $key)) }}
+{{- $_ := set $out $key (include "tributary.withDefaults" (dict "value" (index $out $key) "defaults" $default) | fromYaml) }}
+{{- end }}
+{{- end }}
+{{- toYaml $out }}
+{{- end }}
+
 {{/* Every enabled service with serviceDefaults merged in, as YAML: `include … | fromYaml`. */}}
 {{- define "tributary.enabledServices" -}}
 {{- $out := dict }}
 {{- range $name, $raw := .Values.services }}
-{{- $svc := mergeOverwrite (deepCopy $.Values.serviceDefaults) (deepCopy $raw) }}
+{{- $svc := include "tributary.withDefaults" (dict "value" $raw "defaults" $.Values.serviceDefaults) | fromYaml }}
 {{- if $svc.enabled }}
 {{- $_ := set $svc "name" $name }}
 {{- if eq $svc.kind "consumer" }}
