@@ -25,28 +25,36 @@ export class CounterRun {
   /** The ranking stage's output, so that tests never write the real hashtags.top. */
   readonly top = uniqueName('hashtag-top');
   readonly services: ServiceProcess[] = [];
+  readonly settings: ReferenceSettings;
   readonly #brokers: string[];
 
-  constructor(kafka: Kafka, admin: Admin, brokers: string[], input: string) {
+  constructor(kafka: Kafka, admin: Admin, brokers: string[], input: string, settings = SETTINGS) {
     this.kafka = kafka;
     this.admin = admin;
     this.#brokers = brokers;
     this.input = input;
+    this.settings = settings;
   }
 
   /**
-   * Creates the input (6 partitions, as tweets.raw), output and top topics with their DLQs before the
-   * service starts, so their partitions have leaders by the time it reads them.
+   * Creates the input (as tweets.raw: 6 partitions unless told), output and top topics with their
+   * DLQs before the service starts, so their partitions have leaders by the time it reads them.
    */
   static async createTopics(
     admin: Admin,
     input: string,
     outputs: readonly string[],
     tops: readonly string[] = [],
+    inputPartitions = tweetsRaw.partitions,
   ): Promise<void> {
     await new TopicRegistry(
       [
-        defineTopic({ ...tweetsRaw, name: input, deadLetterTopic: `${input}.dlq` }),
+        defineTopic({
+          ...tweetsRaw,
+          name: input,
+          partitions: inputPartitions,
+          deadLetterTopic: `${input}.dlq`,
+        }),
         ...outputs.map((name) => defineTopic({ ...hashtagCounts, name, deadLetterTopic: `${name}.dlq` })),
         ...tops.map((name) => defineTopic({ ...hashtagTop, name, deadLetterTopic: `${name}.dlq` })),
       ],
@@ -61,10 +69,10 @@ export class CounterRun {
       HASHTAG_COUNTER_INPUT_TOPIC: this.input,
       HASHTAG_COUNTER_OUTPUT_TOPIC: this.output,
       HASHTAG_COUNTER_TOP_TOPIC: this.top,
-      HASHTAG_COUNTER_WINDOW_SIZE: `${SETTINGS.sizeMs}ms`,
-      HASHTAG_COUNTER_WINDOW_SLIDE: `${SETTINGS.slideMs}ms`,
-      HASHTAG_COUNTER_ALLOWED_LATENESS: `${SETTINGS.allowedLatenessMs}ms`,
-      HASHTAG_COUNTER_MAX_OUT_OF_ORDERNESS: `${SETTINGS.maxOutOfOrdernessMs}ms`,
+      HASHTAG_COUNTER_WINDOW_SIZE: `${this.settings.sizeMs}ms`,
+      HASHTAG_COUNTER_WINDOW_SLIDE: `${this.settings.slideMs}ms`,
+      HASHTAG_COUNTER_ALLOWED_LATENESS: `${this.settings.allowedLatenessMs}ms`,
+      HASHTAG_COUNTER_MAX_OUT_OF_ORDERNESS: `${this.settings.maxOutOfOrdernessMs}ms`,
       // Every input partition carries tweets here; no wall-clock idleness keeps the result deterministic.
       HASHTAG_COUNTER_SOURCE_IDLE_TIMEOUT: '0',
       HASHTAG_COUNTER_TOO_LATE: 'dead-letter',
@@ -136,7 +144,7 @@ export class CounterRun {
 
   async reference(): Promise<Reference> {
     const partitions = (await endOffsets(this.admin, this.input)).size;
-    return referenceCounts(await readTopic(this.kafka, this.input), partitions, SETTINGS);
+    return referenceCounts(await readTopic(this.kafka, this.input), partitions, this.settings);
   }
 
   /** Records on the input's dead-letter topic (read, since transaction markers take offsets too). */
