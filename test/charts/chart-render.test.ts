@@ -412,3 +412,28 @@ describe('helm package', () => {
     assert.ok(bytes < 1024 * 1024, `${bytes} bytes`);
   });
 });
+
+describe('shell scripts in containers', () => {
+  test('every `bash -ec` script the chart renders parses (bash -n)', async () => {
+    const scripts: { owner: string; script: string }[] = [];
+    for (const set of VALUE_SETS) {
+      const { objects } = await render({ valueFiles: [ciValues(set)] });
+      for (const { owner, spec } of podSpecs(objects)) {
+        for (const container of allContainers(spec) as (Container & {
+          command?: string[];
+          args?: string[];
+        })[]) {
+          if (container.command?.[0]?.endsWith('bash') && container.args?.[0] !== undefined) {
+            scripts.push({ owner: `${set} ${owner} ${container.name}`, script: container.args[0] });
+          }
+        }
+      }
+    }
+    assert.ok(scripts.some((entry) => entry.owner.includes('kafka')));
+    assert.ok(scripts.some((entry) => entry.owner.includes('influxdb-setup')));
+    for (const { owner, script } of scripts) {
+      const result = await run('bash', ['-n', '-c', script]);
+      assert.equal(result.code, 0, `${owner}: ${result.stderr}`);
+    }
+  });
+});
