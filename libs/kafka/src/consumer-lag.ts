@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { retryRetriable } from './admin-retry.ts';
 
 /** One partition of a group's subscription: how far its committed offset trails the log end. */
 export interface PartitionLag {
@@ -27,7 +28,7 @@ export async function consumerGroupLag(
   const endsOf = async (topic: string) => {
     let partitions = ends.get(topic);
     if (!partitions) {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
       partitions = new Map(
         offsets.map(({ partition, low, high }) => [partition, { low: BigInt(low), high: BigInt(high) }]),
       );
@@ -39,13 +40,13 @@ export async function consumerGroupLag(
   // A declared topic that does not exist (yet) has no lag to report, rather than failing the rest.
   const existing = topics.length > 0 ? new Set(await admin.listTopics()) : new Set<string>();
   for (const group of groups) {
-    const committedTopics = await withRetries(() => admin.fetchOffsets({ groupId: group }));
+    const committedTopics = await retryRetriable(() => admin.fetchOffsets({ groupId: group }));
     const extra = topics.filter(
       (topic) => existing.has(topic) && !committedTopics.some((entry) => entry.topic === topic),
     );
     const declared =
       extra.length > 0
-        ? await withRetries(() => admin.fetchOffsets({ groupId: group, topics: [...extra] }))
+        ? await retryRetriable(() => admin.fetchOffsets({ groupId: group, topics: [...extra] }))
         : [];
     for (const { topic, partitions } of [...committedTopics, ...declared]) {
       const logEnds = await endsOf(topic);
@@ -58,17 +59,4 @@ export async function consumerGroupLag(
     }
   }
   return rows;
-}
-
-/** admin.fetchOffsets does not retry a coordinator that is still loading __consumer_offsets. */
-async function withRetries<T>(operation: () => Promise<T>, attempts = 50): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      const retriable = (error as { retriable?: boolean }).retriable === true;
-      if (!retriable || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 }

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { retryRetriable } from './admin-retry.ts';
 import { KafkaLayerError } from './errors.ts';
 
 /** The admin client our helpers take; services and tools get it from `createKafka(...).admin()`. */
@@ -22,11 +23,14 @@ export async function describeTopics(admin: Admin, names: readonly string[]): Pr
   const existing = new Set(await admin.listTopics());
   const present = names.filter((name) => existing.has(name));
   if (present.length === 0) return [];
-  const metadata = await admin.fetchTopicMetadata({ topics: present });
+  const metadata = await retryRetriable(() => admin.fetchTopicMetadata({ topics: present }));
   const descriptions: TopicDescription[] = [];
   for (const topic of metadata.topics) {
     const ends = new Map(
-      (await admin.fetchTopicOffsets(topic.name)).map((p) => [p.partition, BigInt(p.high)]),
+      (await retryRetriable(() => admin.fetchTopicOffsets(topic.name))).map((p) => [
+        p.partition,
+        BigInt(p.high),
+      ]),
     );
     descriptions.push({
       name: topic.name,
@@ -44,15 +48,15 @@ export async function describeTopics(admin: Admin, names: readonly string[]): Pr
   return descriptions;
 }
 
-/** The partition count of a topic on the cluster; a missing topic is an error naming it. */
+/** The partition count of a topic on the cluster (from metadata only); a missing topic is an error naming it. */
 export async function partitionCount(admin: Admin, topic: string): Promise<number> {
-  const [description] = await describeTopics(admin, [topic]);
-  if (!description) {
+  if (!(await admin.listTopics()).includes(topic)) {
     throw new KafkaLayerError('TOPIC_NOT_FOUND', `topic ${topic} does not exist on the cluster`, {
       context: { topic },
     });
   }
-  return description.partitions.length;
+  const metadata = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
+  return metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
 }
 
 /**
@@ -63,15 +67,24 @@ export async function growPartitions(admin: Admin, topic: string, count: number)
   const current = await partitionCount(admin, topic);
   if (count <= current) return;
   await admin.createPartitions({ topicPartitions: [{ topic, count }], validateOnly: false });
-  // The controller has accepted; brokers learn of the new partitions a moment later, and a caller
-  // that reads the metadata next (or scales consumers onto them) must see them.
+  // The controller has accepted; brokers learn of the new partitions and their leaders a moment
+  // later, and a caller that reads offsets next (or scales consumers onto them) must find them.
+  const ready = async () => {
+    const metadata = await retryRetriable(() => admin.fetchTopicMetadata({ topics: [topic] }));
+    const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+    return partitions.length >= count && partitions.every((partition) => partition.leader >= 0);
+  };
   const deadline = Date.now() + METADATA_WAIT_MS;
-  while ((await partitionCount(admin, topic)) < count) {
+  while (!(await ready())) {
     if (Date.now() > deadline) {
-      throw new KafkaLayerError('PARTITIONS_NOT_VISIBLE', `${topic} does not show ${count} partitions yet`, {
-        retriable: true,
-        context: { topic, partitions: count },
-      });
+      throw new KafkaLayerError(
+        'PARTITIONS_NOT_VISIBLE',
+        `${topic} does not show ${count} partitions with leaders yet`,
+        {
+          retriable: true,
+          context: { topic, partitions: count },
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,11 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureKubeControlPlane } from '../prerequisites/kube-control-plane.ts';
+import { ComponentStartError } from '../errors.ts';
+import { ensureKubeControlPlane, type KubeBinaries } from '../prerequisites/kube-control-plane.ts';
 import { ManagedProcess } from '../process/managed-process.ts';
 import { findFreePortBlock } from '../process/ports.ts';
 import { elapsed, progress } from '../progress.ts';
 import { loadSettings } from '../settings.ts';
-import { createKubeCertificates } from './certificates.ts';
+import { createKubeCertificates, type KubeCertificates } from './certificates.ts';
 import { type ControlPlaneEndpoints, removeEndpoints, writeEndpoints } from './control-plane-endpoints.ts';
 import { writeAdminKubeconfig } from './kubeconfig.ts';
 import { programAnswers } from './program-health.ts';
@@ -47,6 +48,33 @@ export async function startKubeControlPlane(options: KubeControlPlaneOptions): P
   const certDir = path.join(dir, 'pki');
   await mkdir(certDir, { recursive: true });
   const certs = await createKubeCertificates(certDir, path.join(dir, 'openssl.log'));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(dir, binaries, certs, options, startedAt);
+    } catch (error) {
+      // The ports were free when picked, but the range overlaps Linux's ephemeral ports, so an
+      // outgoing connection (this control plane's own, or a neighbour's) can take one first.
+      const portTaken =
+        error instanceof ComponentStartError && error.message.includes('address already in use');
+      if (!portTaken || attempt >= PORT_ATTEMPTS) throw error;
+      progress(
+        'kubernetes control plane',
+        `a port was taken meanwhile; starting again on others (${error.component})`,
+      );
+      await rm(path.join(dir, 'etcd', 'data'), { recursive: true, force: true });
+    }
+  }
+}
+
+const PORT_ATTEMPTS = 3;
+
+async function startOnFreePorts(
+  dir: string,
+  binaries: KubeBinaries,
+  certs: KubeCertificates,
+  options: KubeControlPlaneOptions,
+  startedAt: number,
+): Promise<KubeControlPlane> {
   const base = await findFreePortBlock(5);
   const ports = {
     etcdClient: base,
