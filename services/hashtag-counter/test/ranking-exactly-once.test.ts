@@ -5,7 +5,7 @@ import { credentials, makeGenericClientConstructor, type ServiceError } from '@g
 import { ServiceProcess } from '@tributary/demo';
 import { BatchingProducer, defineTopic, TopicRegistry } from '@tributary/kafka';
 import { readTopic, stackBrokers, testKafka, uniqueName, waitFor } from '@tributary/testing';
-import { type HashtagTop, type HashtagWindowCount, hashtagCounts } from '@tributary/topics';
+import { type HashtagTop, type HashtagWindowCount, hashtagCounts, tweetsRaw } from '@tributary/topics';
 import type { Admin, Kafka } from 'kafkajs';
 import { hashtagRankingDefinition } from '../src/grpc/top-hashtags-service.ts';
 import { compareRanked } from '../src/ranking/top-n.ts';
@@ -138,7 +138,9 @@ describe('top-N per window across counter instances, exactly once through kill -
     kafka = await testKafka(brokers);
     admin = kafka.admin();
     await admin.connect();
-    await new TopicRegistry([countsSpec], { defaultReplicationFactor: 1 }).ensure(admin);
+    // Created before the service starts, so their partitions have leaders when it first reads them.
+    const tweetsSpec = defineTopic({ ...tweetsRaw, name: tweets, deadLetterTopic: `${tweets}.dlq` });
+    await new TopicRegistry([tweetsSpec, countsSpec], { defaultReplicationFactor: 1 }).ensure(admin);
   });
 
   after(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadinessSignal } from '@tributary/kafka';
+import { isRetriable, type ReadinessSignal } from '@tributary/kafka';
 import type { HashtagTop } from '@tributary/topics';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -56,6 +56,8 @@ export class TopView {
   }
 }
 
+const OFFSET_ATTEMPTS = 8;
+
 /**
  * Keeps a {@link TopView} up to date from hashtags.top: all partitions, read_committed, from the
  * beginning (the topic is compacted). kafkajs has no manual assignment, so the follower is the only
@@ -102,9 +104,7 @@ export class TopViewFollower {
 
   async start(): Promise<void> {
     const { top } = this.#topics;
-    const admin = this.#kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(top.name).finally(() => admin.disconnect());
+    const offsets = await this.#endOffsets(top.name);
     const behind = new Map<number, bigint>();
     for (const { partition, high, low } of offsets) {
       if (BigInt(high) > BigInt(low)) behind.set(partition, BigInt(high));
@@ -144,5 +144,24 @@ export class TopViewFollower {
 
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
+  }
+
+  /** A topic created moments ago can answer NOT_LEADER for a while: retriable errors are retried. */
+  async #endOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]> {
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await admin.fetchTopicOffsets(topic);
+        } catch (error) {
+          if (!isRetriable(error) || attempt >= OFFSET_ATTEMPTS) throw error;
+          this.#logger.warn({ err: error, topic, attempt }, 'reading end offsets failed; retrying');
+          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 }

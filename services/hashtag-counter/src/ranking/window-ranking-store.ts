@@ -197,10 +197,7 @@ export class WindowRankingStore {
   }
 
   #topOf(window: WindowState): HashtagTop {
-    const ranked = topN(
-      [...window.tags].map(([tag, { count, sentiment }]) => ({ tag, count, sentiment })),
-      this.#options.topN,
-    );
+    const ranked = topN(window.tags, this.#options.topN);
     return {
       windowStart: window.windowStart,
       windowEnd: window.windowEnd,
