@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readTopic, uniqueName } from '@tributary/testing';
 import { readWithDeltalake, sampleRides } from '../support.ts';
-import { LakeFixture, produceRides } from './support.ts';
+import { LakeFixture, produceRides, tableProgress } from './support.ts';
 
 describe('lake-writer process: exactly once through kill -9', () => {
   const lake = new LakeFixture();
@@ -27,27 +27,46 @@ describe('lake-writer process: exactly once through kill -9', () => {
     });
     let killedMidStream = 0;
     for (let round = 1; round <= 5; round++) {
-      const writer = lake.writer(`lake-writer-${round}`, { topic, group, table });
+      // Each restart finds a backlog, and more rides arrive while it commits and is killed.
+      const slice = rides.slice(round * chunk, (round + 1) * chunk);
+      await produceRides(lake.producer, topic, slice.slice(0, chunk / 2));
+      // Flushes by rows come quickly; the tail waits for the (longer) interval, so a kill finds rows buffered.
+      const writer = lake.writer(`lake-writer-${round}`, {
+        topic,
+        group,
+        table,
+        env: { LAKE_WRITER_FLUSH_INTERVAL: '3s', LAKE_WRITER_FETCH_BYTES_PER_PARTITION: '65536' },
+      });
       await writer.running();
       const seen = writer.logs.length;
-      // Rides keep arriving while the writer commits and is killed.
-      const producing = produceRides(lake.producer, topic, rides.slice(round * chunk, (round + 1) * chunk));
-      // A different moment each round: after 1 or 2 commits of this process, plus a random delay.
-      for (let commits = 0; commits < 1 + (round % 2); commits++) {
-        await writer.waitForLog((line) => line.msg === 'committed', seen + commits);
-      }
-      await sleep(Math.floor(Math.random() * 150));
-      const midStream = await lake.behind(table, group, topic);
+      const producing = produceRides(lake.producer, topic, slice.slice(chunk / 2));
+      // A different moment each round: after this process's first commit, plus a random delay.
+      await writer.waitForLog((line) => line.msg === 'committed', seen);
+      await sleep(Math.floor(Math.random() * 100));
+      const ends = await lake.endOffsets(topic);
       writer.kill('SIGKILL');
       assert.equal((await writer.exited).signal, 'SIGKILL');
       await producing;
+      const progress = await tableProgress(table, group, topic, lake.partitions);
+      const midStream = progress.some((version, p) => version < (ends[p] ?? 0));
       if (midStream) killedMidStream++;
+      t.diagnostic(`round ${round}: ends ${ends.join(',')}, table ${progress.join(',')}`);
     }
     t.diagnostic(`${killedMidStream} of 5 kills came while the table was behind the topic`);
     assert.ok(killedMidStream >= 4, 'the kills happened mid-stream');
     const last = lake.writer('lake-writer-final', { topic, group, table });
-    await last.running();
+    const { httpPort } = await last.running();
     await lake.waitForTable(table, group, topic);
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    for (const name of [
+      'lake_writer_rows_written_total',
+      'lake_writer_files_written_total',
+      'lake_writer_bytes_written_total',
+    ]) {
+      assert.match(metrics, new RegExp(`^${name} [1-9]`, 'm'), `${name} counts the final process's writes`);
+    }
+    assert.match(metrics, /^lake_writer_commit_seconds_count [1-9]/m);
+    assert.match(metrics, /^lake_writer_dead_letters_total /m);
     assert.equal((await last.stop()).code, 0);
 
     const view = await readWithDeltalake(table);
