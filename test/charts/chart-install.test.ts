@@ -33,6 +33,8 @@ describe('helm install and upgrade into a real control plane (Kubernetes 1.34.4,
     run(helmBinary, [...args, '--kubeconfig', plane.kubeconfigPath, '--namespace', namespace], {
       env: {
         PATH: process.env.PATH ?? '',
+        // helm's Kubernetes client caches discovery under $HOME/.kube (without HOME: the working directory).
+        HOME: dir,
         HELM_CACHE_HOME: path.join(dir, 'helm', 'cache'),
         HELM_CONFIG_HOME: path.join(dir, 'helm', 'config'),
         HELM_DATA_HOME: path.join(dir, 'helm', 'data'),
