@@ -6,12 +6,12 @@
  * each 50th carrying a unique probe tag; the time from its send to the first count update of that
  * tag seen by a read_committed reader. One JSON document on stdout; progress on stderr.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ServiceProcess } from '@tributary/demo';
-import { defineTopic, TopicRegistry } from '@tributary/kafka';
+import { defineTopic, isRetriable, TopicRegistry } from '@tributary/kafka';
 import { readStackState } from '@tributary/local-stack';
 import { hashtagCounts, hashtagTop, type Tweet, tweetsRaw } from '@tributary/topics';
 import { generateTweets } from '@tributary/tweets';
@@ -22,6 +22,7 @@ import { sentimentOf } from '../services/hashtag-counter/src/processors/sentimen
 import { tagTweets } from '../services/hashtag-counter/src/processors/tag-tweets.ts';
 import { PartitionWindows } from '../services/hashtag-counter/src/stores/partition-windows.ts';
 import { counterTopics } from '../services/hashtag-counter/src/topics.ts';
+import { barsSvg } from './hashtags/chart.ts';
 import { round, summarize } from './kafka/stats.ts';
 import { peakRssMiB, scrape, until } from './machine-regimes/service-metrics.ts';
 
@@ -36,6 +37,7 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     partitions: { type: 'string', default: '6' },
+    artifacts: { type: 'string', default: '.artifacts/bench' },
     concurrency: { type: 'string', default: '1' },
   },
 });
@@ -74,7 +76,16 @@ async function application(name: string) {
   const input = renamed(tweetsRaw, `${prefix}.tweets`);
   const output = renamed(hashtagCounts, `${prefix}.counts`);
   const top = renamed(hashtagTop, `${prefix}.top`);
-  await new TopicRegistry([input, output, top], { defaultReplicationFactor: 1 }).ensure(admin);
+  // Kafka 4 can answer UNKNOWN_TOPIC_OR_PARTITION for a topic created a moment ago: retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await new TopicRegistry([input, output, top], { defaultReplicationFactor: 1 }).ensure(admin);
+      break;
+    } catch (error) {
+      if (!isRetriable(error) || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
   created.push(prefix);
   const appId = `${prefix}.app`;
   const start = () => {
@@ -381,7 +392,44 @@ try {
     backlog,
     live,
   };
-  process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  await mkdir(flags.artifacts ?? '.artifacts/bench', { recursive: true });
+  const chart = `${flags.artifacts}/hashtags-${runId}.svg`;
+  const steps = backlog.inProcess.tweetsPerSecond;
+  await writeFile(
+    chart,
+    barsSvg(
+      `pnpm bench hashtags, ${document.at} (load ${loadAtStart[0]?.toFixed(1)} at start)`,
+      'tweets per second',
+      [
+        {
+          label: 'decode tweet (JSON + schema)',
+          value: steps.decodeTweetJsonAndSchema,
+          group: 'one core, no Kafka',
+        },
+        { label: 'extract hashtags', value: steps.extractHashtags, group: 'one core, no Kafka' },
+        { label: 'VADER sentiment', value: steps.vaderSentiment, group: 'one core, no Kafka' },
+        { label: 'stage 1 function', value: steps.stage1TagTweets, group: 'one core, no Kafka' },
+        {
+          label: 'encode repartition records',
+          value: steps.encodeRepartitionRecords,
+          group: 'one core, no Kafka',
+        },
+        { label: 'stage 2 function', value: steps.stage2CountBatch, group: 'one core, no Kafka' },
+        {
+          label: 'backlog: stage 1 through Kafka',
+          value: backlog.extractTweetsPerSecond,
+          group: 'one instance, Kafka',
+        },
+        {
+          label: 'backlog: both stages through Kafka',
+          value: backlog.tweetsPerSecond,
+          group: 'one instance, Kafka',
+        },
+        { label: 'aim per instance', value: TARGETS.tweetsPerSecondPerInstance, group: 'aim' },
+      ],
+    ),
+  );
+  process.stdout.write(`${JSON.stringify({ ...document, chart }, null, 2)}\n`);
 } finally {
   await cleanUp(admin);
   await admin.disconnect();
