@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { stackBrokers, testKafka, uniqueName } from '@tributary/testing';
+import { readTopic, stackBrokers, testKafka, uniqueName } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { CounterRun, differences, produceTweets } from './support.ts';
+import { referenceCounts } from './reference.ts';
+import { CounterRun, differences, produceTweets, SETTINGS } from './support.ts';
 import { generateInput } from './tweet-input.ts';
 
 const TWEETS = generateInput({ seed: 7, count: 3_000, startTime: Date.UTC(2025, 0, 6, 12), stepMs: 20 });
@@ -13,6 +14,7 @@ describe('hashtag-counter: hashtags.counts equals a plain reference computation'
   let brokers: string[];
   const input = uniqueName('tweets');
   const tumblingInput = uniqueName('tweets');
+  const idleInput = uniqueName('tweets');
   const runs: CounterRun[] = [];
 
   before(async () => {
@@ -25,7 +27,7 @@ describe('hashtag-counter: hashtags.counts equals a plain reference computation'
   after(async () => {
     await Promise.allSettled(runs.map((run) => run.cleanUp()));
     await admin
-      .deleteTopics({ topics: [input, `${input}.dlq`, tumblingInput, `${tumblingInput}.dlq`] })
+      .deleteTopics({ topics: [input, tumblingInput, idleInput].flatMap((topic) => [topic, `${topic}.dlq`]) })
       .catch(() => {});
     await admin.disconnect();
   });
@@ -90,5 +92,25 @@ describe('hashtag-counter: hashtags.counts equals a plain reference computation'
     assert.ok(finals > 0, 'windows closed with watermarks from the 3 partitions only');
     assert.deepEqual(differences(await run.latestCounts(), reference.counts), []);
     assert.equal(await run.deadLetters(), 0, 'too-late tweets are dropped, not dead-lettered');
+  });
+
+  it('an input partition without any tweet stops holding windows open once idle, and the counts stay exact', async (t) => {
+    const run = new CounterRun(kafka, admin, brokers, idleInput);
+    runs.push(run);
+    await CounterRun.createTopics(admin, idleInput, [run.output], [run.top]);
+    const service = run.start({ HASHTAG_COUNTER_SOURCE_IDLE_TIMEOUT: '2s' });
+    await service.waitForLog((line) => line.msg === 'counting');
+    // Partition 5 of 6 never gets a tweet.
+    await produceTweets(kafka, idleInput, TWEETS, { perSecond: 500, partitionOf: (index) => index % 5 });
+    await run.caughtUp();
+
+    const input = await readTopic(kafka, idleInput);
+    assert.ok(input.every(({ partition }) => partition !== 5));
+    // Windows close on the five partitions that carry tweets.
+    const reference = referenceCounts(input, 5, SETTINGS);
+    const finals = [...reference.counts.values()].filter(({ final }) => final).length;
+    t.diagnostic(`${reference.counts.size} window×tag counts, ${finals} final`);
+    assert.ok(finals > 0);
+    assert.deepEqual(differences(await run.latestCounts(), reference.counts), []);
   });
 });

@@ -174,12 +174,15 @@ async function lagOf(admin: Admin, group: string, topic: string, slack: bigint):
   return lag;
 }
 
-/** Produces tweets keyed by id, in order, `perSecond` at a time (all at once when undefined). */
+/**
+ * Produces tweets keyed by id, in order, `perSecond` at a time (all at once when undefined), to the
+ * key's partition or to `partitionOf(index)`.
+ */
 export async function produceTweets(
   kafka: Kafka,
   topic: string,
   tweets: readonly Tweet[],
-  options: { perSecond?: number; onProgress?: (sent: number) => void } = {},
+  options: { perSecond?: number; partitionOf?: (index: number) => number } = {},
 ): Promise<void> {
   const producer: Producer = kafka.producer({
     idempotent: true,
@@ -194,11 +197,12 @@ export async function produceTweets(
       await producer.send({
         topic,
         acks: -1,
-        messages: tweets
-          .slice(sent, sent + chunk)
-          .map((tweet) => ({ key: tweet.id, value: JSON.stringify(tweet) })),
+        messages: tweets.slice(sent, sent + chunk).map((tweet, offset) => ({
+          key: tweet.id,
+          value: JSON.stringify(tweet),
+          ...(options.partitionOf ? { partition: options.partitionOf(sent + offset) } : {}),
+        })),
       });
-      options.onProgress?.(Math.min(tweets.length, sent + chunk));
       if (options.perSecond !== undefined) {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, 200 - (Date.now() - started))));
       }
