@@ -32,8 +32,6 @@ export interface StreamWriterHooks {
   readonly sendDeadLetters: (letters: DeadLetters) => Promise<void>;
   /** The table now holds the partition up to `version` (the source may commit it to Kafka for lag). */
   readonly committed?: (partition: number, version: number) => void;
-  /** Another writer took the partition: its buffer was dropped; the source repositions from the table. */
-  readonly fenced?: (partition: number) => void;
 }
 
 /**
@@ -192,8 +190,8 @@ export class StreamWriter {
           { partition, appId: slice.appId, fromVersion: slice.fromVersion },
           'fenced: another writer advanced this partition in the table; dropping its buffer',
         );
+        // The source takes the partition again from the table at its next batch.
         this.drop(partition);
-        this.#hooks.fenced?.(partition);
       }
     }
     this.#logger.info(
