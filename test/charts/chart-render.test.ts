@@ -264,6 +264,32 @@ describe('services', () => {
     );
   });
 
+  test("the chart's Kafka, InfluxDB and PostgreSQL admit the release's pods and KEDA's namespace only", async () => {
+    const { objects } = await render();
+    for (const [name, ports] of [
+      ['tributary-kafka', [9092, 9093]],
+      ['tributary-influxdb', [8086]],
+      ['tributary-postgresql', [5432]],
+    ] as const) {
+      const policy = named(objects, 'NetworkPolicy', name).spec as {
+        ingress: { from: unknown[]; ports: { port: number }[] }[];
+      };
+      assert.equal(policy.ingress.length, 1, name);
+      assert.deepEqual(policy.ingress[0]?.from, [
+        { podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'tributary' } } },
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } } },
+      ]);
+      assert.deepEqual(
+        policy.ingress[0]?.ports.map((entry) => entry.port),
+        [...ports],
+      );
+    }
+    const external = (await render({ valueFiles: [ciValues('external-kafka')] })).objects;
+    assert.ok(
+      !byKind(external, 'NetworkPolicy').some((policy) => policy.metadata.name === 'tributary-kafka'),
+    );
+  });
+
   test('three brokers: a static quorum of three voters, replication factor 3, min ISR 2', async () => {
     const { objects } = await render({ valueFiles: [ciValues('three-brokers')] });
     const kafka = named(objects, 'StatefulSet', 'tributary-kafka');
