@@ -93,10 +93,16 @@ export class CounterRun {
         async () => {
           // Stage 1's input is not transactional: committed = end. Each stage 1 transaction ends every
           // repartition partition with a commit marker, which stage 2 never commits past: end − 1.
-          lags = {
-            extract: await lagOf(this.admin, `${this.appId}.extract`, this.input, 0n),
-            count: await lagOf(this.admin, `${this.appId}.count`, repartition, 1n),
-          };
+          try {
+            lags = {
+              extract: await lagOf(this.admin, `${this.appId}.extract`, this.input, 0n),
+              count: await lagOf(this.admin, `${this.appId}.count`, repartition, 1n),
+            };
+          } catch (error) {
+            // Internal topics created a moment ago can answer NOT_LEADER for a while.
+            if ((error as { retriable?: boolean }).retriable === true) return undefined;
+            throw error;
+          }
           return lags.extract === 0n && lags.count === 0n ? true : undefined;
         },
         timeoutMs,
