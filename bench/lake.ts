@@ -173,12 +173,16 @@ async function servicePart(dir: string) {
     const { httpPort } = await writer.running();
     progress('service: draining the topic into the table');
     const started = performance.now();
+    await writer.waitForLog((line) => line.msg === 'partitions assigned');
+    const joinSeconds = seconds(started);
+    const assigned = performance.now();
     for (;;) {
       const done = await progressOf();
       if (done.every((version, i) => version >= (ends[i]?.high ?? 0))) break;
       await sleep(200);
     }
     const drainSeconds = seconds(started);
+    const afterJoinSeconds = seconds(assigned);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     const rss = Number(/^process_resident_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
     const commits = Number(/^lake_writer_commits_total\{operation="append"\} (\S+)/m.exec(metrics)?.[1] ?? 0);
@@ -206,6 +210,8 @@ async function servicePart(dir: string) {
       partitions: ends.length,
       drainSeconds: round(drainSeconds),
       rowsPerSecond: Math.round(input.length / drainSeconds),
+      groupJoinSeconds: round(joinSeconds),
+      rowsPerSecondAfterJoin: Math.round(input.length / afterJoinSeconds),
       appendCommits: commits,
       writerRssMB: Math.round(rss / 1e6),
       flushInterval: '1s',

@@ -60,6 +60,9 @@ export function taxiMetadata(id: string, createdTime: number): MetadataAction {
   };
 }
 
+/** An ISO date-time in UTC ('Z'): its first ten characters are the UTC date, no Date object needed. */
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T[^+]*Z$/;
+
 /** The row for a ride, or the reason it cannot be one (it then goes to the dead-letter topic). */
 export function toRideRow(
   ride: TaxiRide,
@@ -80,7 +83,9 @@ export function toRideRow(
       passengerCount: ride.passengerCount,
       kafkaPartition: partition,
       kafkaOffset: BigInt(offset),
-      pickupDate: new Date(pickupMs).toISOString().slice(0, 10),
+      pickupDate: UTC_ISO.test(ride.pickupDatetime)
+        ? ride.pickupDatetime.slice(0, 10)
+        : new Date(pickupMs).toISOString().slice(0, 10),
     },
   };
 }
