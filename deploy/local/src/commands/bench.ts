@@ -22,7 +22,7 @@ export async function benchCommand(settings: Settings, args: string[]): Promise<
   if (!existsSync(file)) {
     throw new UsageError(`no bench ${file}; available: ${await availableBenches(dir)}`);
   }
-  return withStack(settings, () =>
+  return withStack(settings, 'run', () =>
     runForwardingSignals(process.execPath, ['--import', 'tsx', file, ...benchArgs], {
       cwd: settings.repoRoot,
     }),

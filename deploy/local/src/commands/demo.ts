@@ -11,7 +11,7 @@ import { stackUp } from '../stack/stack.ts';
  */
 export async function demoCommand(settings: Settings, args: string[]): Promise<number> {
   parseArgs({ args, options: {} });
-  await ensurePrerequisites(settings);
+  await ensurePrerequisites(settings, 'run');
   await stackUp(settings);
   return runForwardingSignals(
     process.execPath,

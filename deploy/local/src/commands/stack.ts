@@ -45,8 +45,9 @@ export async function stackCommand(settings: Settings, args: string[]): Promise<
   switch (action) {
     case 'up': {
       const brokers = parseBrokers(values.brokers);
-      await ensurePrerequisites(settings);
-      const state = await stackUp(settings, brokers, { kube: values.kube ?? false });
+      const kube = values.kube ?? false;
+      await ensurePrerequisites(settings, kube ? 'test' : 'run');
+      const state = await stackUp(settings, brokers, { kube });
       console.log(formatTable(await stackStatus(settings)));
       console.log(
         `\nstate: ${state.root}/state.json (readStackState())\nnext: pnpm test | pnpm demo | pnpm stack down`,

@@ -63,7 +63,7 @@ export async function testCommand(settings: Settings, args: string[]): Promise<n
     '--test-force-exit',
     ...files,
   ];
-  return withStack(settings, () =>
+  return withStack(settings, 'test', () =>
     runForwardingSignals(process.execPath, runnerArgs, { cwd: settings.repoRoot }),
   );
 }

@@ -1,4 +1,4 @@
-import { ensurePrerequisites } from '../prerequisites/index.ts';
+import { ensurePrerequisites, type PrerequisiteScope } from '../prerequisites/index.ts';
 import { progress } from '../progress.ts';
 import type { Settings } from '../settings.ts';
 import { stackDown, stackIsUp, stackUp } from '../stack/stack.ts';
@@ -7,9 +7,10 @@ import type { StackState } from '../stack/state.ts';
 /** Runs `action` against the stack, bringing it down afterwards only when this call brought it up. */
 export async function withStack<T>(
   settings: Settings,
+  scope: PrerequisiteScope,
   action: (state: StackState) => Promise<T>,
 ): Promise<T> {
-  await ensurePrerequisites(settings);
+  await ensurePrerequisites(settings, scope);
   const wasUp = await stackIsUp(settings);
   if (!wasUp) progress('stack', 'not up: starting it now and stopping it afterwards');
   try {
