@@ -177,7 +177,7 @@ describe('services', () => {
       const [spec] = podSpecs([deployment]);
       const container = spec?.spec.containers[0];
       assert.deepEqual(container?.readinessProbe?.httpGet, { path: '/readyz', port: 'http' }, name);
-      assert.deepEqual(container?.livenessProbe?.grpc, { port: 9090 }, name);
+      assert.deepEqual(container?.livenessProbe?.grpc, { port: 9090, service: 'tributary.liveness' }, name);
       for (const kind of ['Service', 'PodDisruptionBudget', 'ServiceAccount', 'NetworkPolicy']) {
         named(objects, kind, name);
       }

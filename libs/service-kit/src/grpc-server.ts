@@ -11,6 +11,12 @@ import type { ListenAddress } from './listen-address.ts';
 /** The overall status in grpc.health.v1, which probes query with an empty service name. */
 const OVERALL = '';
 
+/**
+ * SERVING from listen to close whatever the readiness: a liveness probe on it restarts a wedged
+ * process, not one that is riding out a broker or sink outage (that is readiness).
+ */
+export const LIVENESS_HEALTH_NAME = 'tributary.liveness';
+
 /** '/tributary.query.v1.Query/Get' → 'tributary.query.v1.Query'. */
 function serviceNameOf(definition: ServiceDefinition): string {
   const [method] = Object.values(definition);
@@ -31,13 +37,17 @@ export interface GrpcEndpoint {
 
 /**
  * The service's gRPC server, always carrying grpc.health.v1.Health. Health reports SERVING only while
- * the service is ready, for the overall status and for every service added here.
+ * the service is ready, for the overall status and for every service added here; the liveness name
+ * answers SERVING while the server listens.
  */
 export class GrpcServer implements GrpcEndpoint {
   readonly #host: string;
   readonly #port: number;
   readonly #server = new Server();
-  readonly #health = new HealthImplementation({ [OVERALL]: 'NOT_SERVING' });
+  readonly #health = new HealthImplementation({
+    [OVERALL]: 'NOT_SERVING',
+    [LIVENESS_HEALTH_NAME]: 'NOT_SERVING',
+  });
   readonly #names: string[] = [OVERALL];
   #status: ServingStatus = 'NOT_SERVING';
   #boundPort: number | undefined;
@@ -82,6 +92,7 @@ export class GrpcServer implements GrpcEndpoint {
       this.#server.bindAsync(`${host}:${this.#port}`, ServerCredentials.createInsecure(), (error, port) => {
         if (error !== null) return reject(error);
         this.#boundPort = port;
+        this.#health.setStatus(LIVENESS_HEALTH_NAME, 'SERVING');
         resolve();
       });
     });
@@ -90,6 +101,7 @@ export class GrpcServer implements GrpcEndpoint {
   /** Lets calls in progress finish; after `graceMs` the rest (e.g. health Watch streams) are cancelled. */
   close(graceMs: number): Promise<void> {
     if (this.#boundPort === undefined) return Promise.resolve();
+    this.#health.setStatus(LIVENESS_HEALTH_NAME, 'NOT_SERVING');
     return new Promise((resolve) => {
       const force = setTimeout(() => {
         this.#server.forceShutdown();

@@ -1,6 +1,6 @@
 export { createService, type ServiceOptions } from './create-service.ts';
 export { type ServiceErrorCode, TributaryError, type TributaryErrorOptions } from './errors.ts';
-export type { GrpcEndpoint } from './grpc-server.ts';
+export { type GrpcEndpoint, LIVENESS_HEALTH_NAME } from './grpc-server.ts';
 export type { HttpEndpoint, HttpHandler } from './http-server.ts';
 export type { ListenAddress } from './listen-address.ts';
 export type { Logger } from './logger.ts';
