@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniqueName } from '@tributary/testing';
+import { uniqueName, waitFor } from '@tributary/testing';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { readWithDeltalake, sampleRides } from '../support.ts';
@@ -67,6 +67,60 @@ describe('lake-writer processes writing one table concurrently', () => {
       `${snapshot.version + 1} commits from ${writers.size} writers; ${fenced} fenced partition buffers`,
     );
 
+    const view = await readWithDeltalake(table);
+    assert.equal(view.numRows, rides.length);
+    assert.deepEqual(
+      view.rows.map((row) => row[0]).sort(),
+      rides.map((ride) => ride.key).sort(),
+      'every ride exactly once',
+    );
+  });
+
+  test('a zombie writer (SIGSTOP past its session) resumes holding rows another instance already wrote: it is fenced, nothing twice', async (t) => {
+    const topic = await lake.topic('lake-zombie');
+    const table = await lake.table();
+    const group = uniqueName('lake-zombie');
+    const rides = sampleRides(6000, { seed: 29, days: 3 });
+    // A buffers for long (no rows threshold reached, 4 s age) so it is frozen holding uncommitted rows.
+    const a = lake.writer('lake-writer-zombie', {
+      topic,
+      group,
+      table,
+      env: { LAKE_WRITER_FLUSH_ROWS: '100000', LAKE_WRITER_FLUSH_INTERVAL: '4s' },
+    });
+    await a.running();
+    await waitForSplit([a], lake.partitions);
+    await produceRides(lake.producer, topic, rides.slice(0, 3000));
+    await waitFor(
+      'a to take every partition',
+      () =>
+        a.logs.filter((line) => line.msg === 'partition new to the table: starting position').length === 3
+          ? true
+          : undefined,
+      30_000,
+      100,
+    );
+    await sleep(500);
+    a.kill('SIGSTOP');
+    try {
+      // b gets the partitions once a's session (6 s) expires, and writes what a holds.
+      const b = lake.writer('lake-writer-successor', { topic, group, table });
+      await b.running();
+      await lake.waitForTable(table, group, topic);
+      assert.equal(
+        a.logs.filter((line) => line.msg === 'committed').length,
+        0,
+        'a committed nothing before it froze',
+      );
+    } finally {
+      a.kill('SIGCONT');
+    }
+    // a wakes up, its overdue age flush commits against a table that moved on: fenced.
+    await a.waitForLog((line) => String(line.msg).startsWith('fenced'));
+    await produceRides(lake.producer, topic, rides.slice(3000));
+    await lake.waitForTable(table, group, topic);
+    const fenced = a.logs.filter((line) => String(line.msg).startsWith('fenced')).length;
+    t.diagnostic(`a was fenced on ${fenced} partitions`);
     const view = await readWithDeltalake(table);
     assert.equal(view.numRows, rides.length);
     assert.deepEqual(
