@@ -1,6 +1,6 @@
 import { LakeWriterError } from '../errors.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
-import { commitPath, type DeltaAction, parseCommit, serializeCommit } from './actions.ts';
+import { commitPath, DELTA_LOG_DIR, type DeltaAction, parseCommit, serializeCommit } from './actions.ts';
 import { Snapshot } from './snapshot.ts';
 
 /**
@@ -43,7 +43,10 @@ export class DeltaLog {
     for (;;) {
       const next = this.#snapshot.version + 1;
       const bytes = await this.#read(commitPath(next));
-      if (!bytes) return this.#snapshot;
+      if (!bytes) {
+        if (next === 0) await this.#refuseCheckpointOnly();
+        return this.#snapshot;
+      }
       const actions = parseCommit(bytes);
       this.#snapshot.apply(next, actions);
       this.#commitsSinceRead.push({ version: next, actions });
@@ -78,6 +81,21 @@ export class DeltaLog {
       await this.update();
       const winners = this.#commitsSinceRead;
       pending = check(winners, this.#snapshot) ?? pending;
+    }
+  }
+
+  /**
+   * No commit 0 but a checkpoint: another tool checkpointed the table and cleaned up old commits.
+   * This writer replays JSON commits only; treating the table as new would overwrite it.
+   */
+  async #refuseCheckpointOnly(): Promise<void> {
+    const marker = `${DELTA_LOG_DIR}/_last_checkpoint`;
+    if (await this.#read(marker)) {
+      throw new LakeWriterError(
+        'INVALID_TABLE',
+        `${this.storage.location} has ${marker} but no commit 0: its early commits were cleaned up after a checkpoint, and this writer only replays JSON commits`,
+        { context: { location: this.storage.location } },
+      );
     }
   }
 

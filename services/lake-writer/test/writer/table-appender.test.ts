@@ -6,6 +6,7 @@ import type { TaxiRide } from '@tributary/topics';
 import { commitPath, type DeltaAction, parseCommit } from '../../src/delta/actions.ts';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { type RideRow, TAXI_SCHEMA_STRING, toRideRow } from '../../src/delta/taxi-table.ts';
+import { LakeWriterError } from '../../src/errors.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { type PartitionSlice, TableAppender } from '../../src/writer/table-appender.ts';
 import { readWithDeltalake, sampleRides, tempTableDir } from '../support.ts';
@@ -201,5 +202,18 @@ describe('TableAppender', () => {
     );
     const view = await readWithDeltalake(dir);
     assert.equal(view.numRows, 600);
+  });
+
+  test('a table whose early commits were cleaned up after a checkpoint is refused, not re-created', async () => {
+    const dir = await newTable();
+    await new LocalStorage(dir).put(
+      '_delta_log/_last_checkpoint',
+      new TextEncoder().encode('{"version":10,"size":3}\n'),
+    );
+    await assert.rejects(
+      appender(dir).append([slice('w:t:0', undefined, rowsOf(sampleRides(5), 0))]),
+      (error) => error instanceof LakeWriterError && error.code === 'INVALID_TABLE',
+    );
+    assert.equal(await new LocalStorage(dir).get(commitPath(0)), undefined, 'no commit 0 written');
   });
 });
