@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { waitFor } from '@tributary/testing';
+import { uniqueName, waitFor } from '@tributary/testing';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { toRideRow } from '../../src/delta/taxi-table.ts';
 import { S3Storage } from '../../src/storage/s3-storage.ts';
 import { TableAppender } from '../../src/writer/table-appender.ts';
+import { LakeFixture, produceRides } from '../integration/support.ts';
 import { readWithDeltalake, sampleRides } from '../support.ts';
 
 /**
@@ -146,5 +147,54 @@ describe('S3Storage against a real MinIO', {
     });
     assert.equal(view.numRows, 300);
     assert.deepEqual(view.rows.map((r) => r[0]).sort(), rides.map((r) => r.key).sort());
+  });
+
+  test('the writer process writes to MinIO when LAKE_WRITER_TABLE_URI is s3://… (credentials from _FILE)', async () => {
+    const lake = new LakeFixture();
+    await lake.setUp();
+    const secretDir = await mkdtemp(path.join(tmpdir(), 'lake-secret-'));
+    try {
+      const topic = await lake.topic('lake-s3');
+      const group = uniqueName('lake-s3');
+      const rides = sampleRides(3000, { seed: 43, days: 2 });
+      await produceRides(lake.producer, topic, rides);
+      const secretFile = path.join(secretDir, 'secret');
+      await writeFile(secretFile, CREDENTIALS.secretAccessKey);
+      const writer = lake.writer('lake-writer-s3', {
+        topic,
+        group,
+        table: `s3://${BUCKET}/service/taxi_rides`,
+        env: {
+          LAKE_WRITER_S3_ENDPOINT: endpoint,
+          LAKE_WRITER_S3_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+          LAKE_WRITER_S3_SECRET_ACCESS_KEY_FILE: secretFile,
+        },
+      });
+      await writer.running();
+      const ends = await lake.endOffsets(topic);
+      await waitFor(
+        'the S3 table to reach the end offsets',
+        async () => {
+          const snapshot = await new DeltaLog(storage('service/taxi_rides')).update();
+          return ends.every((end, p) => (snapshot.txnVersion(`${group}:${topic}:${p}`) ?? 0) >= end)
+            ? true
+            : undefined;
+        },
+        120_000,
+        500,
+      );
+      assert.equal((await writer.stop()).code, 0);
+      const view = await readWithDeltalake(`s3://${BUCKET}/service/taxi_rides`, undefined, {
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        AWS_ALLOW_HTTP: 'true',
+      });
+      assert.deepEqual(view.rows.map((r) => r[0]).sort(), rides.map((r) => r.key).sort());
+    } finally {
+      await lake.tearDown();
+      await rm(secretDir, { recursive: true, force: true });
+    }
   });
 });
