@@ -109,17 +109,19 @@ async function throughKafka() {
     name: `${prefix}.counts`,
     deadLetterTopic: `${prefix}.counts.dlq`,
   });
-  const service = new ServiceProcess(
-    'hashtag-counter',
-    fileURLToPath(new URL('../services/hashtag-counter/src/index.ts', import.meta.url)),
-    {
-      TRIBUTARY_KAFKA_BROKERS: brokers.join(','),
-      HASHTAG_COUNTER_APP_ID: prefix,
-      HASHTAG_COUNTER_INPUT_TOPIC: `${prefix}.tweets`,
-      HASHTAG_COUNTER_OUTPUT_TOPIC: counts.name,
-      HASHTAG_COUNTER_TOP_TOPIC: `${prefix}.top`,
-    },
-  );
+  const startService = () =>
+    new ServiceProcess(
+      'hashtag-counter',
+      fileURLToPath(new URL('../services/hashtag-counter/src/index.ts', import.meta.url)),
+      {
+        TRIBUTARY_KAFKA_BROKERS: brokers.join(','),
+        HASHTAG_COUNTER_APP_ID: prefix,
+        HASHTAG_COUNTER_INPUT_TOPIC: `${prefix}.tweets`,
+        HASHTAG_COUNTER_OUTPUT_TOPIC: counts.name,
+        HASHTAG_COUNTER_TOP_TOPIC: `${prefix}.top`,
+      },
+    );
+  let service: ServiceProcess | undefined;
   try {
     // Created before the service starts, so their partitions have leaders when it first reads them.
     const tweets = defineTopic({
@@ -141,6 +143,7 @@ async function throughKafka() {
 
     progress('starting one hashtag-counter instance');
     const started = performance.now();
+    service = startService();
     const { httpPort } = await service.running();
     // Every count record taken in by the ranking (applied, or refused as expired) is on this counter;
     // it only grows once the batch's transaction is about to commit, so it is a fair end mark.
@@ -164,10 +167,10 @@ async function throughKafka() {
       note: 'includes process start-up, group joins and topic creation (a few seconds)',
     };
   } finally {
-    for (const line of service.logs.filter(({ level }) => level === 'fatal' || level === 'error')) {
+    for (const line of service?.logs.filter(({ level }) => level === 'fatal' || level === 'error') ?? []) {
       progress(`service: ${JSON.stringify(line).slice(0, 4000)}`);
     }
-    await service.stop();
+    await service?.stop();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
     // Deleting a dozen topics can outlast kafkajs's 5 s default; say so instead of leaving them silently.
     await admin
