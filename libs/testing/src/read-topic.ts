@@ -9,7 +9,10 @@ export interface ReadRecord {
   readonly headers: Record<string, string>;
 }
 
-/** The high watermark of every partition of a topic. */
+/**
+ * The end of every partition of a topic as read_committed readers see it: kafkajs' admin lists
+ * offsets read_committed, so an open transaction holds it at the last stable offset.
+ */
 export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map(({ partition, high }) => [partition, BigInt(high)]));
