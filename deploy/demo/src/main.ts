@@ -48,7 +48,7 @@ console.log(
   ].join('\n'),
 );
 console.log(
-  '\n3. Taxi rides: taxi-replayer → taxi.rides → zone-aggregator (zones from PostgreSQL) → taxi.zone-hourly',
+  '\n3. Taxi rides: taxi-replayer → taxi.rides → zone-aggregator (zones from PostgreSQL) → taxi.zone-hourly,\n   and taxi.rides → lake-writer → Delta table → lake-analytics',
 );
 const taxi = await runTaxiPipeline(stack, {
   workDir: path.join(stack.root, 'demo', 'taxi'),
@@ -64,9 +64,7 @@ console.log(
         `   top ${index + 1}          ${zone.zoneName} (${zone.borough}): ${zone.rides} rides, average fare $${zone.avgFare.toFixed(2)}`,
     ),
     `   report         ${taxi.reportJson}, ${taxi.reportSvg}`,
-    'path' in taxi.lake
-      ? `   Delta table    ${taxi.lake.path}: ${taxi.lake.rows} rows in ${taxi.lake.files} Parquet files (lake-writer)`
-      : `   Delta table    not shown: ${taxi.lake.skipped}`,
+    ...taxi.lakeLines,
   ].join('\n'),
 );
 
