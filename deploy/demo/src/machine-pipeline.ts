@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registerScrapeTarget, type StackState } from '@tributary/local-stack';
+import type { StackState } from '@tributary/local-stack';
 import { countPoints } from './influx-count.ts';
 import { runScript } from './run-script.ts';
+import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -79,13 +80,13 @@ export async function runMachinePipeline(
     INFLUX_BUCKET: stack.influx.database,
   });
   const services = [classifier, sink];
-  const unregister: (() => Promise<void>)[] = [];
+  const targets: { release(): Promise<void> }[] = [];
   try {
     const endpoints = [];
     for (const service of services) {
       const { httpPort } = await service.running();
       const address = `127.0.0.1:${httpPort}`;
-      unregister.push(await registerScrapeTarget(service.name, address, { service: service.name }));
+      targets.push(await scrapedWhileRunning(stack, service.name, address));
       endpoints.push({ name: service.name, metrics: `http://${address}/metrics` });
     }
 
@@ -128,7 +129,7 @@ export async function runMachinePipeline(
       services: endpoints,
     };
   } finally {
-    await Promise.all(unregister.map((remove) => remove()));
+    await Promise.all(targets.map((target) => target.release()));
     await Promise.all(services.map((service) => service.stop()));
   }
 }

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@tributary/config';
 import { consumerGroupLag, createKafka, kafkaSettings } from '@tributary/kafka';
-import { registerScrapeTarget, type StackState } from '@tributary/local-stack';
+import type { StackState } from '@tributary/local-stack';
 import { pino } from 'pino';
+import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -98,13 +99,13 @@ export async function runTweetsPipeline(
     INFLUX_SINK_GROUP_ID: 'influx-sink-hashtags',
   });
   const services = [counter, sink];
-  const unregister: (() => Promise<void>)[] = [];
+  const targets: { release(): Promise<void> }[] = [];
   try {
     const endpoints = [];
     for (const service of services) {
       const { httpPort } = await service.running();
       const address = `127.0.0.1:${httpPort}`;
-      unregister.push(await registerScrapeTarget(service.name, address, { service: service.name }));
+      targets.push(await scrapedWhileRunning(stack, service.name, address));
       endpoints.push({ name: service.name, metrics: `http://${address}/metrics` });
     }
     const pageUrl = `http://127.0.0.1:${(await counter.running()).httpPort}/hashtags/`;
@@ -168,7 +169,7 @@ export async function runTweetsPipeline(
       services: endpoints,
     };
   } finally {
-    await Promise.all(unregister.map((remove) => remove()));
+    await Promise.all(targets.map((target) => target.release()));
     await Promise.all(services.map((service) => service.stop()));
   }
 }
