@@ -1,6 +1,11 @@
 import type { KafkaMessage, Message } from 'kafkajs';
 
-/** Header names on dead-letter records, in the spirit of Kafka Connect's `__connect.errors.*`. */
+/**
+ * Header names on dead-letter records, in the spirit of Kafka Connect's `__connect.errors.*`. A
+ * record consumed from Kafka names its topic, partition and offset; an input that never was on Kafka
+ * (a file line, a stream message) names its file and line or its input, and `rejection` says which
+ * validation rule refused it.
+ */
 export const DEAD_LETTER_HEADERS = {
   topic: 'tributary.dlq.origin.topic',
   partition: 'tributary.dlq.origin.partition',
@@ -9,6 +14,10 @@ export const DEAD_LETTER_HEADERS = {
   group: 'tributary.dlq.consumer.group',
   reason: 'tributary.dlq.reason',
   failure: 'tributary.dlq.failure',
+  file: 'tributary.dlq.origin.file',
+  line: 'tributary.dlq.origin.line',
+  input: 'tributary.dlq.origin.input',
+  rejection: 'tributary.dlq.rejection',
 } as const;
 
 /** Why a record went to the dead-letter topic: a decode failure kind, or the handler's rejection. */

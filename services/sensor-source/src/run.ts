@@ -1,11 +1,11 @@
-import { BatchingProducer, type OutgoingRecord, TopicRegistry } from '@tributary/kafka';
+import { BatchingProducer, DEAD_LETTER_HEADERS, type OutgoingRecord, TopicRegistry } from '@tributary/kafka';
 import type { MachineReading } from '@tributary/sensors';
 import type { Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { SourceOptions } from './config.ts';
 import { TokenBucket } from './pacer.ts';
 import { sourceItems } from './sources/index.ts';
-import { BAD_LINE_HEADERS, readingsTopic } from './topology.ts';
+import { readingsTopic } from './topology.ts';
 
 export interface SourceReport {
   readonly produced: number;
@@ -88,10 +88,10 @@ export async function runSource(
           key: null,
           value: Buffer.from(item.text, 'utf8'),
           headers: {
-            [BAD_LINE_HEADERS.source]: options.file ?? '',
-            [BAD_LINE_HEADERS.line]: String(item.line),
-            [BAD_LINE_HEADERS.reason]: item.reason,
-            [BAD_LINE_HEADERS.failure]: 'malformed',
+            [DEAD_LETTER_HEADERS.file]: options.file ?? '',
+            [DEAD_LETTER_HEADERS.line]: String(item.line),
+            [DEAD_LETTER_HEADERS.reason]: item.reason,
+            [DEAD_LETTER_HEADERS.failure]: 'malformed',
           },
         });
         deadLettered++;

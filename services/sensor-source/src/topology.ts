@@ -11,11 +11,3 @@ export function readingsTopic(name: string): TopicSpec<string, MachineReading> {
     ? machineTemperature
     : defineTopic({ ...machineTemperature, name, deadLetterTopic: `${name}.dlq` });
 }
-
-/** Headers on a dead-lettered file line (the value is the line as written). */
-export const BAD_LINE_HEADERS = {
-  source: 'tributary.dlq.origin.file',
-  line: 'tributary.dlq.origin.line',
-  reason: 'tributary.dlq.reason',
-  failure: 'tributary.dlq.failure',
-} as const;

@@ -3,12 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEAD_LETTER_HEADERS } from '@tributary/kafka';
 import { type ReadRecord, readTopic, testKafka, uniqueName } from '@tributary/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { parseSourceArgs } from '../src/config.ts';
 import { runSource } from '../src/run.ts';
-import { BAD_LINE_HEADERS } from '../src/topology.ts';
 
 const logger = pino({ level: process.env.TRIBUTARY_TEST_LOG ?? 'silent' });
 /** Everything on a topic up to its end when called, in partition/offset order. */
@@ -101,15 +101,15 @@ describe('sensor-source against the real broker', () => {
     );
     const letters = await readAll(kafka, `${topic}.dlq`);
     assert.deepEqual(
-      letters.map((letter) => [letter.headers[BAD_LINE_HEADERS.line], letter.value]),
+      letters.map((letter) => [letter.headers[DEAD_LETTER_HEADERS.line], letter.value]),
       [
         ['2', lines[1]],
         ['3', lines[2]],
         ['6', lines[5]],
       ],
     );
-    assert.match(letters[0]?.headers[BAD_LINE_HEADERS.reason] ?? '', /invalid JSON/);
-    assert.match(letters[1]?.headers[BAD_LINE_HEADERS.reason] ?? '', /temperature/);
-    assert.equal(letters[2]?.headers[BAD_LINE_HEADERS.source], file);
+    assert.match(letters[0]?.headers[DEAD_LETTER_HEADERS.reason] ?? '', /invalid JSON/);
+    assert.match(letters[1]?.headers[DEAD_LETTER_HEADERS.reason] ?? '', /temperature/);
+    assert.equal(letters[2]?.headers[DEAD_LETTER_HEADERS.file], file);
   });
 });

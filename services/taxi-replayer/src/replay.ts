@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { BatchingProducer, type OutgoingRecord, TopicRegistry } from '@tributary/kafka';
+import { BatchingProducer, DEAD_LETTER_HEADERS, type OutgoingRecord, TopicRegistry } from '@tributary/kafka';
 import { type RideCsvPosition, readRideCsv } from '@tributary/taxi';
 import type { TaxiRide } from '@tributary/topics';
 import type { Kafka, Message } from 'kafkajs';
@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { checkCompatible, type ReplayCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { ReplayOptions } from './config.ts';
 import { Pacer } from './pacer.ts';
-import { BAD_ROW_HEADERS, ridesTopic } from './topology.ts';
+import { ridesTopic } from './topology.ts';
 
 export { parseReplayArgs, type ReplayOptions, USAGE } from './config.ts';
 
@@ -173,11 +173,11 @@ export async function replay(
           key: null,
           value: Buffer.from(row.text, 'utf8'),
           headers: {
-            [BAD_ROW_HEADERS.file]: options.file,
-            [BAD_ROW_HEADERS.line]: String(row.line),
-            [BAD_ROW_HEADERS.failure]: 'malformed',
-            [BAD_ROW_HEADERS.rejection]: result.rejection,
-            [BAD_ROW_HEADERS.reason]: result.reason,
+            [DEAD_LETTER_HEADERS.file]: options.file,
+            [DEAD_LETTER_HEADERS.line]: String(row.line),
+            [DEAD_LETTER_HEADERS.failure]: 'malformed',
+            [DEAD_LETTER_HEADERS.rejection]: result.rejection,
+            [DEAD_LETTER_HEADERS.reason]: result.reason,
           },
         });
         chunk.deadLettered++;

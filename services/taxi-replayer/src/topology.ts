@@ -10,12 +10,3 @@ export function ridesTopic(name: string): TopicSpec<string, TaxiRide> {
     ? taxiRides
     : defineTopic({ ...taxiRides, name, deadLetterTopic: `${name}.dlq` });
 }
-
-/** Headers on a dead-lettered row, named like the Kafka layer's dead-letter headers. */
-export const BAD_ROW_HEADERS = {
-  file: 'tributary.dlq.origin.file',
-  line: 'tributary.dlq.origin.line',
-  failure: 'tributary.dlq.failure',
-  reason: 'tributary.dlq.reason',
-  rejection: 'tributary.dlq.rejection',
-} as const;

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DEAD_LETTER_HEADERS } from '@tributary/kafka';
 import { readRideCsv, writeRideCsv } from '@tributary/taxi';
 import { readTopic, stackBrokers, testKafka, uniqueName, waitFor } from '@tributary/testing';
 import type { TaxiRide } from '@tributary/topics';
 import type { ReplayCheckpoint } from '../src/checkpoint.ts';
 import type { ReplayReport } from '../src/replay.ts';
-import { BAD_ROW_HEADERS } from '../src/topology.ts';
 
 const SCRIPT = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 const ROWS = 40_000;
@@ -98,16 +98,16 @@ describe('taxi-replayer', () => {
       assert.deepEqual(JSON.parse(record.value), rides.get(record.key), `record ${record.key}`);
     }
     assert.equal(counts.size, rides.size, 'every ride at least once');
-    const letterLines = new Set(letters.map((letter) => Number(letter.headers[BAD_ROW_HEADERS.line])));
+    const letterLines = new Set(letters.map((letter) => Number(letter.headers[DEAD_LETTER_HEADERS.line])));
     assert.deepEqual(
       [...letterLines].sort((a, b) => a - b),
       [...badLines.keys()],
     );
     for (const letter of letters) {
-      const line = Number(letter.headers[BAD_ROW_HEADERS.line]);
+      const line = Number(letter.headers[DEAD_LETTER_HEADERS.line]);
       assert.equal(letter.value, badLines.get(line));
-      assert.equal(letter.headers[BAD_ROW_HEADERS.file], file);
-      assert.ok((letter.headers[BAD_ROW_HEADERS.reason] ?? '').length > 0);
+      assert.equal(letter.headers[DEAD_LETTER_HEADERS.file], file);
+      assert.ok((letter.headers[DEAD_LETTER_HEADERS.reason] ?? '').length > 0);
     }
 
     // Duplicates only after a kill's checkpoint, within what could have been in flight.

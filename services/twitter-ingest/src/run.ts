@@ -1,9 +1,9 @@
 import type { BatchingProducer, TopicSpec } from '@tributary/kafka';
+import { DEAD_LETTER_HEADERS } from '@tributary/kafka';
 import type { Logger } from '@tributary/service-kit';
 import type { Tweet } from '@tributary/topics';
 import type { IngestMetrics } from './metrics.ts';
 import type { IngestItem } from './sources/ingest-item.ts';
-import { BAD_INPUT_HEADERS } from './topology.ts';
 
 export interface IngestReport {
   readonly produced: number;
@@ -68,9 +68,9 @@ export async function runIngest(
             key: null,
             value: Buffer.from(item.text, 'utf8'),
             headers: {
-              [BAD_INPUT_HEADERS.origin]: item.origin,
-              [BAD_INPUT_HEADERS.reason]: item.reason,
-              [BAD_INPUT_HEADERS.failure]: 'malformed',
+              [DEAD_LETTER_HEADERS.input]: item.origin,
+              [DEAD_LETTER_HEADERS.reason]: item.reason,
+              [DEAD_LETTER_HEADERS.failure]: 'malformed',
             },
           },
         ]),

@@ -10,10 +10,3 @@ export function tweetsTopic(name: string): TopicSpec<string, Tweet> {
     ? tweetsRaw
     : defineTopic({ ...tweetsRaw, name, deadLetterTopic: `${name}.dlq` });
 }
-
-/** Headers of a dead-lettered input line (the Kafka layer's reason/failure names, and the input's origin). */
-export const BAD_INPUT_HEADERS = {
-  origin: 'tributary.dlq.origin.input',
-  reason: 'tributary.dlq.reason',
-  failure: 'tributary.dlq.failure',
-} as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchingProducer, defineTopic, TopicRegistry } from '@tributary/kafka';
+import { BatchingProducer, DEAD_LETTER_HEADERS, defineTopic, TopicRegistry } from '@tributary/kafka';
 import { readTopic, testKafka, uniqueName } from '@tributary/testing';
 import { type Tweet, tweetsRaw } from '@tributary/topics';
 import { generateTweets, toApiV2Payload } from '@tributary/tweets';
@@ -13,7 +13,6 @@ import { IngestMetrics } from '../../src/metrics.ts';
 import { runIngest } from '../../src/run.ts';
 import { FilteredStreamClient, type ReconnectEvent, TWEET_FIELDS } from '../../src/stream/filtered-stream.ts';
 import { syncStreamRules } from '../../src/stream/stream-rules.ts';
-import { BAD_INPUT_HEADERS } from '../../src/topology.ts';
 import { type ConnectionScript, openStream, untilClientGone, WireServer, writeCut } from './wire-server.ts';
 
 const TOKEN = 'test-bearer-token';
@@ -274,11 +273,11 @@ describe('filtered stream client against a local v2 wire-format server, into the
 
       const letters = await readTopic(kafka, `${name}.dlq`);
       assert.deepEqual(
-        letters.map((letter) => letter.headers[BAD_INPUT_HEADERS.origin]),
+        letters.map((letter) => letter.headers[DEAD_LETTER_HEADERS.input]),
         ['stream#1:5', 'stream#1:6'],
       );
-      assert.match(letters[0]?.headers[BAD_INPUT_HEADERS.reason] ?? '', /invalid JSON/);
-      assert.match(letters[1]?.headers[BAD_INPUT_HEADERS.reason] ?? '', /authorId|createdAt/);
+      assert.match(letters[0]?.headers[DEAD_LETTER_HEADERS.reason] ?? '', /invalid JSON/);
+      assert.match(letters[1]?.headers[DEAD_LETTER_HEADERS.reason] ?? '', /authorId|createdAt/);
       const exposition = await registry.metrics();
       assert.match(exposition, /twitter_ingest_tweets_total\{source="api"\} 9/);
       assert.match(exposition, /twitter_ingest_invalid_total\{source="api"\} 2/);

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from '@tributary/demo';
+import { DEAD_LETTER_HEADERS } from '@tributary/kafka';
 import { readStackState } from '@tributary/local-stack';
 import { type ReadRecord, readTopic, testKafka, uniqueName } from '@tributary/testing';
 import type { Tweet } from '@tributary/topics';
 import { generateTweets, toApiV2Payload } from '@tributary/tweets';
 import type { Admin, Kafka } from 'kafkajs';
-import { BAD_INPUT_HEADERS } from '../../src/topology.ts';
 
 const SERVICE = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
@@ -142,14 +142,14 @@ describe('twitter-ingest as a process, producing to the real Kafka', () => {
     );
     const letters = await readTopic(kafka, `${topic}.dlq`);
     assert.deepEqual(
-      letters.map((letter) => [letter.headers[BAD_INPUT_HEADERS.origin], letter.value]),
+      letters.map((letter) => [letter.headers[DEAD_LETTER_HEADERS.input], letter.value]),
       [
         [`${file}:3`, lines[2]],
         [`${file}:5`, lines[4]],
         [`${file}:7`, lines[6]],
       ],
     );
-    assert.match(letters[1]?.headers[BAD_INPUT_HEADERS.reason] ?? '', /createdAt/);
+    assert.match(letters[1]?.headers[DEAD_LETTER_HEADERS.reason] ?? '', /createdAt/);
   });
 
   it('stdin mode: reads lines as they are piped in, bad ones to the DLQ as stdin:<line>', async () => {
@@ -200,7 +200,7 @@ describe('twitter-ingest as a process, producing to the real Kafka', () => {
     );
     const letters = await readTopic(kafka, `${topic}.dlq`);
     assert.deepEqual(
-      letters.map((letter) => [letter.headers[BAD_INPUT_HEADERS.origin], letter.value]),
+      letters.map((letter) => [letter.headers[DEAD_LETTER_HEADERS.input], letter.value]),
       [['stdin:21', 'nope']],
     );
   });
