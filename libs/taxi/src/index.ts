@@ -23,7 +23,7 @@ export {
   type RideCsvRow,
   readRideCsv,
 } from './ride-csv-reader.ts';
-export { isPlausibleRide, parseRideRow, type RowRejection, type RowResult } from './ride-row.ts';
+export { inNyc, NYC_BOUNDS, parseRideRow, type RowRejection, type RowResult } from './ride-row.ts';
 export { NYC_ZONES, UNKNOWN_ZONE, type Zone, ZoneIndex } from './zones.ts';
 
 /** The bundled sample: 5,000 rows, seed 42, 2009-01-01 to 2015-06-30, 1 % dirty (data/taxi/sample.csv). */

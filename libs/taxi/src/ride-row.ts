@@ -82,14 +82,19 @@ export function parseRideRow(fields: readonly string[]): RowResult {
   };
 }
 
-/** Valid rows that analyses usually leave out: kept in the stream (the lake is the raw archive). */
-export function isPlausibleRide(ride: TaxiRide): boolean {
-  const inNyc = (lon: number, lat: number) => lon > -74.3 && lon < -73.6 && lat > 40.5 && lat < 41.0;
+/** The box around New York City that analyses keep rides in (the Kaggle file has rides at 0,0 and off the globe). */
+export const NYC_BOUNDS = {
+  minLongitude: -74.3,
+  maxLongitude: -73.6,
+  minLatitude: 40.5,
+  maxLatitude: 41.0,
+} as const;
+
+export function inNyc(longitude: number, latitude: number): boolean {
   return (
-    ride.fareAmount > 0 &&
-    ride.passengerCount > 0 &&
-    ride.passengerCount <= 6 &&
-    inNyc(ride.pickupLongitude, ride.pickupLatitude) &&
-    inNyc(ride.dropoffLongitude, ride.dropoffLatitude)
+    longitude > NYC_BOUNDS.minLongitude &&
+    longitude < NYC_BOUNDS.maxLongitude &&
+    latitude > NYC_BOUNDS.minLatitude &&
+    latitude < NYC_BOUNDS.maxLatitude
   );
 }

@@ -1,9 +1,10 @@
+import { inNyc } from '@tributary/taxi';
 import type { RideFacts } from './ride.ts';
 
 /**
- * Why a row is left out of the analyses, first match wins. The NYC box and the passenger rule are
- * those of @tributary/taxi's isPlausibleRide; fares above MAX_PLAUSIBLE_FARE are typing errors in
- * the Kaggle file (fares of thousands of dollars), not rides.
+ * Why a row is left out of the analyses, first match wins. The NYC box is @tributary/taxi's; fares
+ * above MAX_PLAUSIBLE_FARE are typing errors in the Kaggle file (fares of thousands of dollars),
+ * not rides.
  */
 export const DIRTY_REASONS = [
   'missing-value',
@@ -16,14 +17,6 @@ export const DIRTY_REASONS = [
 export type DirtyReason = (typeof DIRTY_REASONS)[number];
 
 export const MAX_PLAUSIBLE_FARE = 500;
-const NYC = { minLongitude: -74.3, maxLongitude: -73.6, minLatitude: 40.5, maxLatitude: 41.0 };
-
-const inNyc = (longitude: number, latitude: number): boolean =>
-  longitude > NYC.minLongitude &&
-  longitude < NYC.maxLongitude &&
-  latitude > NYC.minLatitude &&
-  latitude < NYC.maxLatitude;
-
 /** The reason a ride is dirty, or undefined for a ride the analyses count. */
 export function dirtyReason(ride: RideFacts): DirtyReason | undefined {
   const coordinates = [
