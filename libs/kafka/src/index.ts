@@ -12,6 +12,7 @@ export {
 export { type BatchHandler, type HandlerContext, handle, type TopicHandler } from './handler.ts';
 export { KafkaMetrics } from './metrics.ts';
 export { BatchingProducer, type BatchingProducerOptions } from './producer.ts';
+export { readToEnd } from './read-to-end.ts';
 export type { ConsumedRecord, OutgoingRecord } from './records.ts';
 export { type KafkaSettings, kafkaSettings } from './settings.ts';
 export {

@@ -1,3 +1,4 @@
+import { readToEnd } from '@tributary/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import { uniqueName } from './unique-name.ts';
 
@@ -27,43 +28,23 @@ export async function readTopic(
   topic: string,
   options: { readUncommitted?: boolean } = {},
 ): Promise<ReadRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await endOffsets(admin, topic);
-  await admin.disconnect();
-  const remaining = new Map([...ends].filter(([, end]) => end > 0n));
   const records: ReadRecord[] = [];
-  if (remaining.size === 0) return records;
-  const consumer = kafka.consumer({
-    groupId: uniqueName('reader'),
-    readUncommitted: options.readUncommitted ?? false,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const done = new Promise<void>((resolve) => {
-    // Progress comes from END_BATCH_PROCESS, which also fires for batches of only transaction markers.
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const end = remaining.get(payload.partition);
-      if (end !== undefined && BigInt(payload.lastOffset) + 1n >= end) remaining.delete(payload.partition);
-      if (remaining.size === 0) resolve();
-    });
-  });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        records.push({
-          partition: batch.partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          headers,
-        });
-      }
+  await readToEnd(
+    kafka,
+    topic,
+    uniqueName('reader'),
+    (message, partition) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
+      records.push({
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers,
+      });
     },
-  });
-  await done;
-  await consumer.disconnect();
+    options,
+  );
   return records;
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { TopicSpec } from '@tributary/kafka';
+import { readToEnd, type TopicSpec } from '@tributary/kafka';
 import type { ZoneHourly } from '@tributary/topics';
 import type { Kafka } from 'kafkajs';
-import { readToEnd } from './stores/read-to-end.ts';
 
 /** The compacted topic read back from the beginning: the latest value per zone|hourStart key. */
 export async function readZoneHourly(

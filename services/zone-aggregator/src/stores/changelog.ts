@@ -1,6 +1,5 @@
-import type { TopicSpec } from '@tributary/kafka';
+import { readToEnd, type TopicSpec } from '@tributary/kafka';
 import type { Kafka } from 'kafkajs';
-import { readToEnd } from './read-to-end.ts';
 import type { ChangelogEntry, WindowTotals } from './window-store.ts';
 
 /** The changelog's record value: a window's totals, a counted ride's window, or a partition's latest pickup. */

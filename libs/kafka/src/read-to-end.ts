@@ -1,14 +1,17 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 /**
- * Reads a topic from the beginning up to its end as of the call (read_committed), handing every
- * message over in log order per partition. The reader's consumer group is throwaway and deleted.
+ * Reads a topic from the beginning up to its end as of the call, handing every message over in log
+ * order per partition: a changelog restore, a report over a compacted topic. read_committed unless
+ * told otherwise; the end is the last stable offset either way (kafkajs' admin lists offsets
+ * read_committed). The reader's consumer group is throwaway and deleted.
  */
 export async function readToEnd(
   kafka: Kafka,
   topic: string,
   groupId: string,
   onMessage: (message: KafkaMessage, partition: number) => void,
+  options: { readonly readUncommitted?: boolean } = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -18,7 +21,11 @@ export async function readToEnd(
       offsets.map(({ partition, high }) => [partition, BigInt(high)] as const).filter(([, end]) => end > 0n),
     );
     if (remaining.size === 0) return;
-    const consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({
+      groupId,
+      readUncommitted: options.readUncommitted ?? false,
+      allowAutoTopicCreation: false,
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
