@@ -7,7 +7,7 @@ export const aggregatorSettings = {
   kafka: kafkaSettings,
   appId: env.string('ZONE_AGGREGATOR_APP_ID', {
     default: 'zone-aggregator',
-    doc: 'Application id: the consumer group, the prefix of every transactional id and of the changelog topic (<appId>-windows-changelog)',
+    doc: "Application id: prefix of the two stages' consumer groups (<appId>.route, <appId>.aggregate), their transactional ids and internal topics (<appId>.zones-repartition, <appId>.zone-windows-changelog, <appId>.source-progress-changelog)",
   }),
   inputTopic: env.string('ZONE_AGGREGATOR_INPUT_TOPIC', {
     default: taxiRides.name,
@@ -16,6 +16,12 @@ export const aggregatorSettings = {
   outputTopic: env.string('ZONE_AGGREGATOR_OUTPUT_TOPIC', {
     default: taxiZoneHourly.name,
     doc: 'Compacted output topic (schema of taxi.zone-hourly)',
+  }),
+  repartitionPartitions: env.int('ZONE_AGGREGATOR_REPARTITION_PARTITIONS', {
+    default: taxiRides.partitions,
+    min: 1,
+    max: 1024,
+    doc: 'Partitions of <appId>.zones-repartition, so of stage 2 (windows per zone): with the input partitions, how many instances can share the work. Set before the topic is first created',
   }),
   postgresUrl: env.secret('ZONE_AGGREGATOR_POSTGRES_URL', {
     default: 'postgres://postgres@127.0.0.1:15432/tributary',

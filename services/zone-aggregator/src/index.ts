@@ -1,19 +1,27 @@
 #!/usr/bin/env -S node --import tsx
 // The zone-aggregator service: wiring only.
-import { createKafka, ExactlyOnceProcessor, TopicRegistry } from '@tributary/kafka';
+import {
+  createKafka,
+  type ExactlyOnceContext,
+  ExactlyOnceProcessor,
+  type TopicHandler,
+  TopicRegistry,
+  type TopicSpec,
+} from '@tributary/kafka';
 import { createService } from '@tributary/service-kit';
 import { aggregatorSettings } from './config.ts';
 import { AggregatorMetrics } from './metrics.ts';
-import { StateRestorer } from './stores/state-restorer.ts';
-import { WindowStore } from './stores/window-store.ts';
+import { SourceProgressStore } from './stores/source-progress.ts';
+import { type PartitionedState, StateRestorer } from './stores/state-restorer.ts';
 import { ZoneTable } from './stores/zone-table.ts';
-import { aggregatorTopics, aggregatorTopology } from './topology.ts';
+import { WindowStore } from './stores/zone-windows.ts';
+import { aggregatorTopics } from './topics.ts';
+import { aggregateStage, routeStage } from './topology.ts';
 
 const service = createService({ name: 'zone-aggregator', version: '0.1.0', settings: aggregatorSettings });
 const { config, logger } = service;
 const metrics = new AggregatorMetrics(service.metrics);
 const topics = aggregatorTopics(config);
-const store = new WindowStore();
 const zones = new ZoneTable({
   connectionString: config.postgresUrl,
   table: config.zoneTable,
@@ -24,7 +32,7 @@ const zones = new ZoneTable({
   },
 });
 const kafka = createKafka(config.kafka, logger);
-// Hooks run in reverse order: the processor (registered below) stops before the zone table closes.
+// Hooks run in reverse order: the processors (registered below) stop before the zone table closes.
 service.onShutdown(() => zones.close(), 'stop listening to the zone table');
 
 await service.start();
@@ -37,66 +45,100 @@ const admin = kafka.admin();
 await admin.connect();
 let inputPartitions: number;
 try {
-  const registry = new TopicRegistry([topics.input, topics.output, topics.changelog], {
+  const { input, output, repartition, windowChangelog, sourceChangelog } = topics;
+  const registry = new TopicRegistry([input, output, repartition, windowChangelog, sourceChangelog], {
     defaultReplicationFactor: config.kafka.replicationFactor,
   });
   const { created, drift } = await registry.ensure(admin);
   if (created.length > 0) logger.info({ topics: created }, 'created topics');
   for (const difference of drift) logger.warn(difference, 'topic differs from its declaration');
-  // The watermark is the minimum over the partitions the input really has, not the declared count.
-  const metadata = await admin.fetchTopicMetadata({ topics: [topics.input.name] });
-  inputPartitions = metadata.topics[0]?.partitions.length ?? topics.input.partitions;
+  // Stage 2's watermark is the minimum over the partitions the input really has, not the declared count.
+  const metadata = await admin.fetchTopicMetadata({ topics: [input.name] });
+  inputPartitions = metadata.topics[0]?.partitions.length ?? input.partitions;
 } finally {
   await admin.disconnect();
 }
 
-let restorer: StateRestorer | undefined;
-const processor = new ExactlyOnceProcessor(
-  kafka,
-  {
-    appId: config.appId,
-    handlers: aggregatorTopology({
-      topics,
-      store,
-      zones: () => zones.current,
-      restored: () => restorer?.ready() ?? Promise.resolve(),
-      settings: {
-        watermarkDelayMs: config.watermarkDelay,
-        allowedLatenessMs: config.allowedLateness,
-        inputPartitions,
-      },
-      metrics,
-    }),
-    // One batch at a time: the window store's undo log covers exactly the batch in flight.
-    partitionsConsumedConcurrently: 1,
-    maxBytesPerPartition: config.maxBytesPerPartition,
-    sessionTimeoutMs: config.sessionTimeoutMs,
-    transactionTimeoutMs: config.transactionTimeoutMs,
-    readiness: service.readiness.register('kafka-processor'),
-    onCrash: (error) => service.fail(error),
-    onAssignment: (assignment) => restorer?.assign(assignment[topics.input.name] ?? []),
-  },
-  { registry: service.metrics, logger },
-);
-restorer = new StateRestorer({
-  kafka,
-  store,
+const parts = {
   topics,
-  inputPartitions,
-  transactionalId: (partition) => processor.transactionalId(topics.input.name, partition),
-  appId: config.appId,
-  logger,
+  zones: () => zones.current,
+  settings: { watermarkDelayMs: config.watermarkDelay, allowedLatenessMs: config.allowedLateness },
   metrics,
+};
+const common = {
+  // One batch at a time per stage: a batch's state changes are what its transaction writes.
+  partitionsConsumedConcurrently: 1,
+  maxBytesPerPartition: config.maxBytesPerPartition,
+  sessionTimeoutMs: config.sessionTimeoutMs,
+  transactionTimeoutMs: config.transactionTimeoutMs,
+  onCrash: (error: unknown) => service.fail(error),
+};
+/** One stage: an exactly-once processor with its own group, and the restorer of its changelogged state. */
+function stage<V>(
+  name: 'route' | 'aggregate',
+  spec: {
+    input: TopicSpec<string, unknown>;
+    changelog: TopicSpec<string, V>;
+    state: PartitionedState<V>;
+    what: string;
+    handlers: (restorer: StateRestorer<V>) => TopicHandler<ExactlyOnceContext>[];
+  },
+): ExactlyOnceProcessor {
+  const restorer: StateRestorer<V> = new StateRestorer<V>({
+    kafka,
+    changelog: spec.changelog,
+    state: spec.state,
+    transactionalId: (partition: number): string => processor.transactionalId(spec.input.name, partition),
+    what: spec.what,
+    logger: logger.child({ stage: name }),
+    onRestored: (entries) => metrics.restoredEntries.inc(entries),
+  });
+  const processor: ExactlyOnceProcessor = new ExactlyOnceProcessor(
+    kafka,
+    {
+      ...common,
+      appId: `${config.appId}.${name}`,
+      handlers: spec.handlers(restorer),
+      readiness: service.readiness.register(`${name}-stage`),
+      onAssignment: (assignment) => restorer.assign(assignment[spec.input.name] ?? []),
+    },
+    { registry: service.metrics, logger: logger.child({ stage: name }) },
+  );
+  return processor;
+}
+
+// Stage 1 (<appId>.route): taxi.rides → zone lookup → <appId>.zones-repartition, keyed by zone.
+const progress = new SourceProgressStore();
+const route = stage('route', {
+  input: topics.input,
+  changelog: topics.sourceChangelog,
+  state: progress,
+  what: 'source progress',
+  handlers: (restorer) => routeStage({ ...parts, progress, restorer }),
 });
-service.onShutdown(() => processor.stop(), 'stop processor: finish the batch in flight, leave the group');
-await processor.start();
+// Stage 2 (<appId>.aggregate): <appId>.zones-repartition → hour windows per zone → taxi.zone-hourly.
+const windows = new WindowStore(inputPartitions);
+const aggregate = stage('aggregate', {
+  input: topics.repartition,
+  changelog: topics.windowChangelog,
+  state: windows,
+  what: 'window state',
+  handlers: (restorer) => aggregateStage({ ...parts, windows, restorer }),
+});
+
+service.onShutdown(
+  () => Promise.all([route.stop(), aggregate.stop()]),
+  'stop both stages: finish the batches in flight, leave the groups',
+);
+await Promise.all([route.start(), aggregate.start()]);
 logger.info(
   {
     appId: config.appId,
     input: topics.input.name,
     inputPartitions,
+    repartition: topics.repartition.name,
     output: topics.output.name,
-    changelog: topics.changelog.name,
+    changelogs: [topics.windowChangelog.name, topics.sourceChangelog.name],
     zones: zones.current.zones.length,
   },
   'aggregating',

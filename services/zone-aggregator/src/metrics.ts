@@ -1,7 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { WindowStore } from './stores/zone-windows.ts';
 
 /** The zone-aggregator's own metrics; the Kafka layer registers its consumer/producer metrics beside. */
 export class AggregatorMetrics {
+  readonly routed: Counter;
   readonly rides: Counter;
   readonly late: Counter;
   readonly duplicates: Counter;
@@ -11,13 +13,17 @@ export class AggregatorMetrics {
   readonly zoneReloads: Counter;
   readonly zones: Gauge;
   readonly restoredEntries: Counter;
-  readonly partialAssignment: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
+    this.routed = new Counter({
+      name: 'zone_aggregator_rides_routed_total',
+      help: 'Rides located in their zone and re-keyed onto the repartition topic by stage 1 (per handled batch)',
+      registers,
+    });
     this.rides = new Counter({
       name: 'zone_aggregator_rides_counted_total',
-      help: 'Rides counted into a zone-hour (counted per handled batch; an aborted batch counts again)',
+      help: 'Rides counted into a zone-hour by stage 2 (per handled batch; an aborted batch counts again)',
       registers,
     });
     this.late = new Counter({
@@ -37,12 +43,12 @@ export class AggregatorMetrics {
     });
     this.openWindows = new Gauge({
       name: 'zone_aggregator_open_windows',
-      help: 'Zone-hours held in the state',
+      help: 'Zone-hours held in the state of the repartition partitions this instance owns',
       registers,
     });
     this.watermark = new Gauge({
       name: 'zone_aggregator_watermark_seconds',
-      help: 'Event-time watermark (min over input partitions), epoch seconds; 0 until every partition has data',
+      help: 'Lowest event-time watermark (min over input partitions) of the repartition partitions this instance owns, epoch seconds',
       registers,
     });
     this.zoneReloads = new Counter({
@@ -57,13 +63,20 @@ export class AggregatorMetrics {
     });
     this.restoredEntries = new Counter({
       name: 'zone_aggregator_changelog_restored_entries_total',
-      help: 'Changelog entries read back to restore window state on assignment',
+      help: 'Changelog entries read back to restore state (source progress, windows) on assignment',
       registers,
     });
-    this.partialAssignment = new Gauge({
-      name: 'zone_aggregator_partial_assignment',
-      help: '1 while this instance owns only some input partitions (unsupported: run one instance)',
-      registers,
-    });
+  }
+
+  /** Sets the state gauges from stage 2's owned partitions. */
+  observe(windows: WindowStore): void {
+    let open = 0;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const state of windows.values()) {
+      open += state.windows.size;
+      lowest = Math.min(lowest, state.watermark ?? Number.POSITIVE_INFINITY);
+    }
+    this.openWindows.set(open);
+    if (lowest !== Number.POSITIVE_INFINITY) this.watermark.set(lowest / 1000);
   }
 }

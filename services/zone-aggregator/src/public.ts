@@ -2,7 +2,7 @@
 export { type AggregatorConfig, aggregatorSettings } from './config.ts';
 export { readZoneHourly } from './read-zone-hourly.ts';
 export { changeChannel, ensureZoneTable, ZoneTable } from './stores/zone-table.ts';
-export { aggregatorTopics } from './topology.ts';
+export { aggregatorTopics } from './topics.ts';
 export {
   buildZoneReport,
   type ReportBy,

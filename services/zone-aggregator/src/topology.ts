@@ -1,98 +1,98 @@
-import {
-  defineTopic,
-  type ExactlyOnceContext,
-  handle,
-  type TopicHandler,
-  type TopicSpec,
-} from '@tributary/kafka';
-import { jsonCodec, stringCodec, Type } from '@tributary/schemas';
+import { type ExactlyOnceContext, handle, type TopicHandler } from '@tributary/kafka';
 import type { ZoneIndex } from '@tributary/taxi';
-import { type TaxiRide, taxiRides, taxiZoneHourly, type ZoneHourly } from '@tributary/topics';
 import type { AggregatorMetrics } from './metrics.ts';
-import { type AggregationSettings, aggregateBatch } from './processors/zone-hourly.ts';
-import { type ChangelogValue, changelogRecord } from './stores/changelog.ts';
-import type { WindowStore } from './stores/window-store.ts';
+import { routeRides, type WindowSettings } from './processors/route-rides.ts';
+import { aggregateBatch } from './processors/zone-hourly.ts';
+import type { SourceProgressStore } from './stores/source-progress.ts';
+import type { StateRestorer } from './stores/state-restorer.ts';
+import type { WindowStore } from './stores/zone-windows.ts';
+import type { AggregatorTopics, SourceProgress, WindowStateValue } from './topics.ts';
 
-export interface AggregatorTopics {
-  /** taxi.rides (or the configured name). */
-  readonly input: TopicSpec<string, TaxiRide>;
-  /** taxi.zone-hourly (or the configured name): compacted, latest per zone|hourStart. */
-  readonly output: TopicSpec<string, ZoneHourly>;
-  /** `<appId>-windows-changelog`: the open windows and watermarks, compacted, written in the same transactions. */
-  readonly changelog: TopicSpec<string, ChangelogValue>;
-}
-
-const ChangelogValueSchema = Type.Union(
-  [
-    Type.Object({
-      rides: Type.Integer({ minimum: 0 }),
-      pricedRides: Type.Integer({ minimum: 0 }),
-      fareCents: Type.Integer(),
-    }),
-    Type.Object({ window: Type.String({ minLength: 1 }) }),
-    Type.Object({ maxEventTime: Type.Number() }),
-  ],
-  { $id: 'ZoneAggregatorChangelogValue' },
-);
-
-export function aggregatorTopics(names: {
-  appId: string;
-  inputTopic: string;
-  outputTopic: string;
-}): AggregatorTopics {
-  const renamed = <K, V>(spec: TopicSpec<K, V>, name: string): TopicSpec<K, V> =>
-    name === spec.name ? spec : defineTopic({ ...spec, name, deadLetterTopic: `${name}.dlq` });
-  const input = renamed(taxiRides, names.inputTopic);
-  return {
-    input,
-    output: renamed(taxiZoneHourly, names.outputTopic),
-    changelog: defineTopic({
-      name: `${names.appId}-windows-changelog`,
-      doc: 'zone-aggregator window state: key = inputPartition|zone|hourStart, inputPartition|@ride|rideKey or inputPartition|@max-event-time',
-      partitions: input.partitions,
-      key: stringCodec,
-      value: jsonCodec(ChangelogValueSchema),
-      cleanupPolicy: 'compact',
-    }),
-  };
-}
-
-export interface AggregatorParts {
+export interface StageParts {
   readonly topics: AggregatorTopics;
-  readonly store: WindowStore;
   /** The zone table as loaded last (it changes without a restart). */
   readonly zones: () => ZoneIndex;
-  /** Resolves once the state of every assigned partition is restored from the changelog. */
-  readonly restored: () => Promise<void>;
-  readonly settings: AggregationSettings;
+  readonly settings: WindowSettings;
   readonly metrics: AggregatorMetrics;
 }
 
 /**
- * taxi.rides → [pickup zone from the zone table] → [hour windows per zone, watermark = min over
- * partitions] → taxi.zone-hourly (updates, then final) + changelog; late rides → taxi.rides.dlq.
- * One transaction per input batch carries all of it and the consumed offsets.
+ * Stage 1, one transaction per taxi.rides batch: rides located in their pickup zone (the zone
+ * table), re-keyed by zone onto the repartition topic; then, if it moved, the partition's watermark
+ * to every repartition partition and its latest pickup to the source changelog. Late rides →
+ * taxi.rides.dlq.
  */
-export function aggregatorTopology(parts: AggregatorParts): TopicHandler<ExactlyOnceContext>[] {
-  const { topics, store, settings, metrics } = parts;
+export function routeStage(
+  parts: StageParts & {
+    readonly progress: SourceProgressStore;
+    readonly restorer: StateRestorer<SourceProgress>;
+  },
+): TopicHandler<ExactlyOnceContext>[] {
+  const { topics, settings, metrics, progress, restorer } = parts;
   return [
     handle(
       topics.input,
       async (records, context) => {
-        await parts.restored();
-        const outcome = aggregateBatch(records, context.partition, store, parts.zones(), settings);
-        for (const { record, reason } of outcome.late) context.reject(record, reason);
-        for (const value of outcome.updates)
-          context.send(topics.output, { key: `${value.zone}|${value.hourStart}`, value });
-        for (const entry of outcome.changelog) context.send(topics.changelog, changelogRecord(entry));
-        metrics.rides.inc(outcome.counted);
-        metrics.late.inc(outcome.late.length);
-        metrics.duplicates.inc(outcome.duplicates);
-        metrics.finalized.inc(outcome.finalized);
-        metrics.openWindows.set(store.openWindows().size);
-        if (outcome.watermark !== undefined) metrics.watermark.set(outcome.watermark / 1000);
+        await restorer.ready();
+        const partition = context.partition;
+        const before = progress.maxEventTime(partition);
+        const batch = routeRides(records, before, parts.zones(), settings);
+        for (const { record, reason } of batch.late) context.reject(record, reason);
+        for (const ride of batch.routed) context.send(topics.repartition, { key: ride.zone, value: ride });
+        if (batch.maxEventTime !== undefined && batch.maxEventTime !== before) {
+          const watermark = batch.maxEventTime - settings.watermarkDelayMs;
+          for (let target = 0; target < topics.repartition.partitions; target++)
+            context.send(topics.repartition, {
+              key: `@watermark|${partition}`,
+              value: { kind: 'watermark', source: partition, watermark },
+              partition: target,
+            });
+          context.send(topics.sourceChangelog, {
+            key: String(partition),
+            value: { maxEventTime: batch.maxEventTime },
+            partition: partition % topics.sourceChangelog.partitions,
+          });
+        }
+        progress.set(partition, batch.maxEventTime);
+        metrics.routed.inc(batch.routed.length);
+        metrics.late.inc(batch.late.length);
       },
-      { revert: () => store.revert() },
+      { revert: (partition) => restorer.invalidate(partition) },
+    ),
+  ];
+}
+
+/**
+ * Stage 2, one transaction per repartition batch: rides into their zone-hour (a ride key once), the
+ * watermark as the minimum over input partitions, updates and finals to taxi.zone-hourly, and the
+ * changed state to the window changelog.
+ */
+export function aggregateStage(
+  parts: StageParts & {
+    readonly windows: WindowStore;
+    readonly restorer: StateRestorer<WindowStateValue>;
+  },
+): TopicHandler<ExactlyOnceContext>[] {
+  const { topics, settings, metrics, windows, restorer } = parts;
+  return [
+    handle(
+      topics.repartition,
+      async (records, context) => {
+        await restorer.ready();
+        const partition = context.partition;
+        const state = windows.of(partition);
+        const batch = aggregateBatch(records, state, parts.zones(), settings);
+        for (const { record, reason } of batch.late) context.reject(record, reason);
+        for (const value of batch.updates)
+          context.send(topics.output, { key: `${value.zone}|${value.hourStart}`, value });
+        for (const change of batch.changes) context.send(topics.windowChangelog, { ...change, partition });
+        metrics.rides.inc(batch.counted);
+        metrics.late.inc(batch.late.length);
+        metrics.duplicates.inc(batch.duplicates);
+        metrics.finalized.inc(batch.finalized);
+        metrics.observe(windows);
+      },
+      { revert: (partition) => restorer.invalidate(partition) },
     ),
   ];
 }

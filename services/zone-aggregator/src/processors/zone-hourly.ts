@@ -1,56 +1,37 @@
 import type { ConsumedRecord } from '@tributary/kafka';
 import type { ZoneIndex } from '@tributary/taxi';
-import type { TaxiRide, ZoneHourly } from '@tributary/topics';
-import { type ChangelogEntry, parseWindowKey, type WindowStore, windowKey } from '../stores/window-store.ts';
+import type { ZoneHourly } from '@tributary/topics';
+import {
+  parseWindowKey,
+  RIDE_PREFIX,
+  WATERMARKS_KEY,
+  type WindowTotals,
+  windowKey,
+  type ZoneWindows,
+} from '../stores/zone-windows.ts';
+import type { RepartitionRecord, WindowStateValue } from '../topics.ts';
+import { closedBy, type WindowSettings } from './route-rides.ts';
 
-export const HOUR_MS = 3_600_000;
-
-export interface AggregationSettings {
-  /** Bounded out-of-orderness: a partition's watermark trails its latest pickup by this much. */
-  readonly watermarkDelayMs: number;
-  /** A window stays open this long after the watermark passed its end. */
-  readonly allowedLatenessMs: number;
-  /** Partitions the input topic has (asked from the broker at start): the watermark is the minimum over all of them. */
-  readonly inputPartitions: number;
-}
-
-export interface BatchOutcome {
+export interface AggregatedBatch {
+  /** Updates (final = false) of the windows the batch touched, then the windows it closed (final = true). */
   readonly updates: ZoneHourly[];
-  readonly changelog: ChangelogEntry[];
-  readonly late: Array<{ record: ConsumedRecord<string, TaxiRide>; reason: string }>;
+  /** What the changelog needs to rebuild the state as it is after the batch (null = gone). */
+  readonly changes: Array<{ key: string; value: WindowStateValue | null }>;
+  /** Rides for an hour closed here already: impossible while stage 1 routes by its own watermark; kept visible. */
+  readonly late: Array<{ record: ConsumedRecord<string, RepartitionRecord>; reason: string }>;
   /** Rides whose key was counted already (a replayer's at-least-once redelivery): not counted again. */
   readonly duplicates: number;
   readonly counted: number;
   readonly finalized: number;
-  readonly watermark: number | undefined;
 }
-
-/**
- * Flink-style watermark: each partition's latest pickup minus the delay, then the minimum over
- * every input partition. Undefined until every partition has seen a ride, so a backfill that reads
- * one partition ahead of the others closes no window the others still feed.
- */
-export function watermarkOf(store: WindowStore, settings: AggregationSettings): number | undefined {
-  let minimum = Number.POSITIVE_INFINITY;
-  for (let partition = 0; partition < settings.inputPartitions; partition++) {
-    const latest = store.maxEventTime(partition);
-    if (latest === undefined) return undefined;
-    minimum = Math.min(minimum, latest);
-  }
-  return minimum - settings.watermarkDelayMs;
-}
-
-const closedBy = (hourStart: number, watermark: number | undefined, settings: AggregationSettings) =>
-  watermark !== undefined && hourStart + HOUR_MS + settings.allowedLatenessMs <= watermark;
 
 export function zoneHourlyValue(
   window: string,
-  store: WindowStore,
+  totals: WindowTotals,
   zones: ZoneIndex,
   final: boolean,
 ): ZoneHourly {
   const { zone, hourStart } = parseWindowKey(window);
-  const totals = store.total(window);
   // The name as the zone table says now: a renamed zone shows its new name from the next update on.
   const info = zones.byId(zone);
   return {
@@ -67,59 +48,72 @@ export function zoneHourlyValue(
 }
 
 /**
- * One input batch: count each ride into its pickup zone's hour (once per ride key: a redelivered
- * ride is counted once while its hour is open), advance the watermark, emit an update for every
- * window the batch touched and a final record for every window the watermark closed (then
- * forgotten with its ride keys). A ride for a closed window is late: it goes to the dead-letter topic.
+ * Stage 2 for one batch of one repartition partition: each ride counted into its zone-hour once per
+ * ride key, each source watermark noted; then the partition's watermark (minimum over all input
+ * partitions) moves and closes the hours it passed: they are sent once more with final = true and
+ * forgotten with their ride keys.
  */
 export function aggregateBatch(
-  records: readonly ConsumedRecord<string, TaxiRide>[],
-  partition: number,
-  store: WindowStore,
+  records: readonly ConsumedRecord<string, RepartitionRecord>[],
+  state: ZoneWindows,
   zones: ZoneIndex,
-  settings: AggregationSettings,
-): BatchOutcome {
-  store.begin();
-  const before = watermarkOf(store, settings);
+  settings: WindowSettings,
+): AggregatedBatch {
   const touched = new Set<string>();
-  const late: BatchOutcome['late'] = [];
+  const added: Array<[ride: string, window: string]> = [];
+  const late: AggregatedBatch['late'] = [];
   let duplicates = 0;
+  let sourcesMoved = false;
   for (const record of records) {
-    const ride = record.value;
-    const pickup = Date.parse(ride.pickupDatetime);
-    const hourStart = Math.floor(pickup / HOUR_MS) * HOUR_MS;
-    store.observeEventTime(partition, pickup);
-    if (closedBy(hourStart, before, settings)) {
+    const value = record.value;
+    if (value.kind === 'watermark') {
+      sourcesMoved = state.observeSource(value.source, value.watermark) || sourcesMoved;
+      continue;
+    }
+    if (closedBy(value.hourStart, state.watermark, settings)) {
       late.push({
         record,
-        reason: `late: hour ${new Date(hourStart).toISOString()} closed at watermark ${new Date(before ?? 0).toISOString()}`,
+        reason: `late: hour ${new Date(value.hourStart).toISOString()} closed in stage 2`,
       });
       continue;
     }
-    const zone = zones.locate(ride.pickupLongitude, ride.pickupLatitude);
-    const window = windowKey(zone.id, hourStart);
-    if (store.add(partition, window, ride.key, Math.round(ride.fareAmount * 100))) touched.add(window);
-    else duplicates++;
+    const window = windowKey(value.zone, value.hourStart);
+    if (!state.add(window, value.ride, value.fareCents)) {
+      duplicates++;
+      continue;
+    }
+    touched.add(window);
+    added.push([value.ride, window]);
   }
-  const watermark = watermarkOf(store, settings);
-  const finals = [...store.openWindows()].filter((window) =>
-    closedBy(parseWindowKey(window).hourStart, watermark, settings),
-  );
-  const finalSet = new Set(finals);
+  const closed = state.advance()
+    ? [...state.windows].filter(([window]) =>
+        closedBy(parseWindowKey(window).hourStart, state.watermark, settings),
+      )
+    : [];
+
   const updates: ZoneHourly[] = [];
-  for (const window of touched)
-    if (!finalSet.has(window)) updates.push(zoneHourlyValue(window, store, zones, false));
-  for (const window of finals) {
-    updates.push(zoneHourlyValue(window, store, zones, true));
-    store.purge(window);
+  const changes: AggregatedBatch['changes'] = [];
+  const closing = new Set(closed.map(([window]) => window));
+  for (const window of touched) {
+    if (closing.has(window)) continue;
+    const totals = state.windows.get(window) as WindowTotals;
+    updates.push(zoneHourlyValue(window, totals, zones, false));
+    changes.push({ key: window, value: totals });
   }
+  for (const [ride, window] of added)
+    if (!closing.has(window)) changes.push({ key: `${RIDE_PREFIX}${ride}`, value: { window } });
+  for (const [window, totals] of closed) {
+    updates.push(zoneHourlyValue(window, totals, zones, true));
+    changes.push({ key: window, value: null });
+    for (const ride of state.purge(window)) changes.push({ key: `${RIDE_PREFIX}${ride}`, value: null });
+  }
+  if (sourcesMoved) changes.push({ key: WATERMARKS_KEY, value: { sources: state.sources } });
   return {
     updates,
-    changelog: store.changes(),
+    changes,
     late,
     duplicates,
-    counted: records.length - late.length - duplicates,
-    finalized: finals.length,
-    watermark,
+    counted: added.length,
+    finalized: closed.length,
   };
 }

@@ -8,7 +8,7 @@ import { createKafka, kafkaSettings } from '@tributary/kafka';
 import type { StackState } from '@tributary/local-stack';
 import { NYC_ZONES, readRideCsv, ZoneIndex } from '@tributary/taxi';
 import { replay } from '@tributary/taxi-replayer';
-import { committedTotal, testKafka, waitFor } from '@tributary/testing';
+import { committedByPartition, endOffsets, testKafka, waitFor } from '@tributary/testing';
 import type { ZoneHourly } from '@tributary/topics';
 import { pino } from 'pino';
 
@@ -105,7 +105,17 @@ export function startAggregator(
   );
 }
 
-/** Waits until the group has committed every input record (the output is then complete). */
+/** The consumer groups of the two stages. */
+export const stageGroups = (run: AggregatorRun) => ({
+  route: `${run.appId}.route`,
+  aggregate: `${run.appId}.aggregate`,
+});
+
+/**
+ * Waits until stage 1 has committed every input record and stage 2 everything stage 1 wrote: the
+ * output is then complete. Every stage 1 transaction ends the repartition partitions it wrote with a
+ * commit marker, past which stage 2 never commits: caught up there is end − 1.
+ */
 export async function waitCaughtUp(
   stack: StackState,
   run: AggregatorRun,
@@ -115,13 +125,24 @@ export async function waitCaughtUp(
   const kafka = await testKafka(stack.kafka.brokers);
   const admin = kafka.admin();
   await admin.connect();
+  const groups = stageGroups(run);
+  const behind = async (group: string, topic: string, markers: bigint) => {
+    const [ends, committed] = await Promise.all([
+      endOffsets(admin, topic),
+      committedByPartition(admin, group, topic),
+    ]);
+    return [...ends].some(([partition, end]) => end > 0n && (committed.get(partition) ?? 0n) + markers < end);
+  };
   try {
-    const ends = await admin.fetchTopicOffsets(run.input);
-    const end = ends.reduce((sum, { high }) => sum + BigInt(high), 0n);
+    const ends = await endOffsets(admin, run.input);
+    const end = [...ends.values()].reduce((sum, high) => sum + high, 0n);
     if (end < BigInt(total)) throw new Error(`input has ${end} records, expected ≥ ${total}`);
     await waitFor(
-      `${run.appId} to commit ${end} input records`,
-      async () => ((await committedTotal(kafka, run.appId, run.input)) >= end ? true : undefined),
+      `${run.appId} to process ${end} input records through both stages`,
+      async () => {
+        if (await behind(groups.route, run.input, 0n)) return undefined;
+        return (await behind(groups.aggregate, `${run.appId}.zones-repartition`, 1n)) ? undefined : true;
+      },
       timeoutMs,
       250,
     );

@@ -15,6 +15,7 @@ import {
   referenceCounts,
   replayerProcess,
   replayFile,
+  stageGroups,
   startAggregator,
   uniqueTable,
   waitCaughtUp,
@@ -36,8 +37,9 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     const zoneTable = uniqueTable();
     tables.push(zoneTable);
     const r = { appId: uniqueName(`${name}-app`), input, output: uniqueName(`${name}-hourly`), zoneTable };
-    topics.push(input, `${input}.dlq`, r.output, `${r.output}.dlq`, `${r.appId}-windows-changelog`);
-    topics.push(`${r.appId}-windows-changelog.dlq`);
+    topics.push(input, `${input}.dlq`, r.output, `${r.output}.dlq`);
+    for (const internal of ['zones-repartition', 'zone-windows-changelog', 'source-progress-changelog'])
+      topics.push(`${r.appId}.${internal}`, `${r.appId}.${internal}.dlq`);
     return r;
   };
   const start = (r: AggregatorRun, extra: Record<string, string> = {}) => {
@@ -51,8 +53,8 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
       aggregatorTopics({ appId: r.appId, inputTopic: r.input, outputTopic: r.output }).output,
     );
   const lateLetters = async (r: AggregatorRun) =>
-    (await readTopic(await testKafka(stack.kafka.brokers), `${r.input}.dlq`)).filter(
-      (letter) => letter.headers['tributary.dlq.consumer.group'] === r.appId,
+    (await readTopic(await testKafka(stack.kafka.brokers), `${r.input}.dlq`)).filter((letter) =>
+      letter.headers['tributary.dlq.consumer.group']?.startsWith(`${r.appId}.`),
     );
 
   before(async () => {
@@ -134,14 +136,14 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     const total = BigInt(reference.rides);
     for (let kill = 1; kill <= 3; kill++) {
       // Kill k comes once k quarters of the input are committed (and the run made progress).
-      const committed = await committedTotal(kafka, r.appId, input);
+      const committed = await committedTotal(kafka, stageGroups(r).route, input);
       assert.ok(committed < total, `the input was all committed before kill ${kill}`);
       const quarter = (total * BigInt(kill)) / 4n;
       const target = quarter > committed ? quarter : committed + 1n;
       const service = start(r, extra);
       await waitFor(
         `commits past ${target}`,
-        async () => ((await committedTotal(kafka, r.appId, input)) >= target ? true : undefined),
+        async () => ((await committedTotal(kafka, stageGroups(r).route, input)) >= target ? true : undefined),
         120_000,
         100,
       );
@@ -161,6 +163,73 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     process.stdout.write(
       `# changelog entries restored per run: ${[...restoredLogs, Number(restored.entries)]}\n`,
     );
+  });
+
+  /** Whether the instance restored window state of some repartition partition (it took part in stage 2). */
+  const aggregatedSome = (service: ServiceProcess) =>
+    service.logs.some(
+      (line) =>
+        line.msg === 'window state restored from the changelog' &&
+        Array.isArray(line.partitions) &&
+        line.partitions.length > 0,
+    );
+
+  it('scaled from 1 to 3 instances mid-stream, rides arriving live: the output equals the plain reference exactly', async () => {
+    const input = uniqueName('zone-rides-scale');
+    const r = run('scale', input);
+    const kafka = await testKafka(stack.kafka.brokers);
+    const total = BigInt(reference.rides);
+    const first = start(r);
+    await first.waitForLog((line) => line.msg === 'aggregating');
+    const replaying = replayFile(stack, file, input, 600);
+    await waitFor(
+      'the first instance to commit a quarter of the input',
+      async () =>
+        (await committedTotal(kafka, stageGroups(r).route, input)) >= total / 4n ? true : undefined,
+      120_000,
+      100,
+    );
+    const added = [start(r), start(r)];
+    await Promise.all(added.map((service) => service.waitForLog((line) => line.msg === 'aggregating')));
+    assert.ok(
+      (await committedTotal(kafka, stageGroups(r).route, input)) < total,
+      'the new instances joined before the input was all processed',
+    );
+    assert.equal((await replaying).produced, reference.rides);
+    await waitCaughtUp(stack, r, reference.rides);
+    assert.deepEqual(asTotals(await output(r)), reference.counts, 'no partial sums: every key is complete');
+    assert.deepEqual(await lateLetters(r), []);
+    for (const [index, service] of [first, ...added].entries())
+      assert.ok(aggregatedSome(service), `instance ${index} aggregated some repartition partition`);
+    await Promise.all([first, ...added].map((service) => service.stop()));
+  });
+
+  it('one of three instances killed -9 mid-stream: the others take over its partitions and the output equals the reference', async () => {
+    const input = uniqueName('zone-rides-kill-one');
+    const r = run('kill-one', input);
+    const kafka = await testKafka(stack.kafka.brokers);
+    const total = BigInt(reference.rides);
+    const extra = { ZONE_AGGREGATOR_MAX_BYTES_PER_PARTITION: '8192' };
+    const instances = [start(r, extra), start(r, extra), start(r, extra)];
+    await Promise.all(instances.map((service) => service.waitForLog((line) => line.msg === 'aggregating')));
+    const replaying = replayFile(stack, file, input, 600);
+    await waitFor(
+      'a third of the input committed',
+      async () =>
+        (await committedTotal(kafka, stageGroups(r).route, input)) >= total / 3n ? true : undefined,
+      120_000,
+      100,
+    );
+    const victim = instances.find(aggregatedSome);
+    assert.ok(victim, 'some instance aggregates');
+    victim.kill('SIGKILL');
+    await victim.exited;
+    assert.ok((await committedTotal(kafka, stageGroups(r).route, input)) < total, 'killed mid-stream');
+    assert.equal((await replaying).produced, reference.rides);
+    await waitCaughtUp(stack, r, reference.rides);
+    assert.deepEqual(asTotals(await output(r)), reference.counts);
+    assert.deepEqual(await lateLetters(r), []);
+    await Promise.all(instances.filter((service) => service !== victim).map((service) => service.stop()));
   });
 
   it('rides re-sent by a replayer killed -9 and resumed (at-least-once) are counted once', async () => {
