@@ -2,8 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeltaError, openSnapshot } from '@tributary/lake-analytics';
 import { registerScrapeTarget, type StackState } from '@tributary/local-stack';
+import { countPoints, sumField } from './influx-count.ts';
 import { lakeReport } from './lake-report.ts';
 import { runScript } from './run-script.ts';
+import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -37,6 +39,10 @@ export interface TaxiPipelineSummary {
   readonly metrics: string;
   /** The summary of the reference analyses over the Delta table lake-writer wrote. */
   readonly lakeLines: readonly string[];
+  /** Rides in InfluxDB's taxi_zone_hourly once influx-sink caught up (the latest count of each zone-hour). */
+  readonly ridesInInflux: number;
+  /** What influx-sink wrote and where to look at it: an InfluxDB query URL and the Grafana dashboard. */
+  readonly influxLines: readonly string[];
 }
 
 /** Rows and files of the latest version of a Delta table (stats.numRecords); none before its first commit. */
@@ -58,10 +64,28 @@ function progress(message: string): void {
   process.stderr.write(`[demo] taxi rides: ${message}\n`);
 }
 
+/** Waits until InfluxDB's taxi_zone_hourly holds `rides` rides; fails if the sink exits first. */
+async function waitForInflux(stack: StackState, sink: ServiceProcess, rides: number): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const inInflux = await sumField(stack.influx, 'taxi_zone_hourly', 'rides');
+    if (inInflux >= rides) return inInflux;
+    const exited = await Promise.race([
+      sink.exited,
+      new Promise((resolve) => setTimeout(resolve, 1000, undefined)),
+    ]);
+    if (exited !== undefined)
+      throw new Error(`influx-sink exited (${JSON.stringify(exited)}) with ${inInflux} rides in InfluxDB`);
+    if (Date.now() > deadline)
+      throw new Error(`InfluxDB held ${inInflux} of ${rides} rides in taxi_zone_hourly after 120 s`);
+  }
+}
+
 /**
  * taxi-replayer (the bundled sample) → taxi.rides → zone-aggregator (zones from PostgreSQL) →
- * taxi.zone-hourly → zone-report. The replay checkpoint lives in the work dir: a second demo run
- * finds the sample replayed already and sends nothing twice.
+ * taxi.zone-hourly → zone-report, and taxi.zone-hourly → influx-sink → InfluxDB (the Grafana Taxi
+ * dashboard's measurement). The replay checkpoint lives in the work dir: a second demo run finds the
+ * sample replayed already and sends nothing twice.
  */
 export async function runTaxiPipeline(
   stack: StackState,
@@ -74,6 +98,15 @@ export async function runTaxiPipeline(
     ZONE_AGGREGATOR_POSTGRES_URL: stack.postgres.url,
   });
   let unregister: (() => Promise<void>) | undefined;
+  const sink = new ServiceProcess('influx-sink', script('services/influx-sink/src/index.ts'), {
+    ...kafkaEnv,
+    INFLUX_URL: stack.influx.url,
+    INFLUX_ORG: '-',
+    INFLUX_BUCKET: stack.influx.database,
+    INFLUX_SINK_TOPICS: 'taxi.zone-hourly',
+    INFLUX_SINK_GROUP_ID: 'influx-sink-taxi',
+  });
+  let sinkTarget: { release(): Promise<void> } | undefined;
   const lakePath = path.join(options.workDir, 'lake', 'taxi_rides');
   const lakeWriter = new ServiceProcess('lake-writer', script('services/lake-writer/src/main.ts'), {
     ...kafkaEnv,
@@ -86,6 +119,8 @@ export async function runTaxiPipeline(
     unregister = await registerScrapeTarget('zone-aggregator', `127.0.0.1:${httpPort}`, {
       service: 'zone-aggregator',
     });
+    const sinkAddress = `127.0.0.1:${(await sink.running()).httpPort}`;
+    sinkTarget = await scrapedWhileRunning(stack, sink.name, sinkAddress);
     await aggregator.waitForLog((line) => line.msg === 'aggregating');
     progress('zone-aggregator running; replaying the bundled sample');
     const replayed = JSON.parse(
@@ -122,6 +157,10 @@ export async function runTaxiPipeline(
         throw new Error(`zone-hourly holds ${report.totalRides} rides, expected ${replayed.totalProduced}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    progress(`waiting for influx-sink to write the ${report.totalRides} counted rides to InfluxDB`);
+    const ridesInInflux = await waitForInflux(stack, sink, report.totalRides);
+    const zoneHourPoints = await countPoints(stack.influx, 'taxi_zone_hourly', 'rides', 0);
+    const boroughQuery = 'SELECT sum("rides") FROM "taxi_zone_hourly" GROUP BY "borough"';
     progress('waiting for lake-writer to commit every ride to the Delta table');
     const lakeDeadline = Date.now() + 120_000;
     for (;;) {
@@ -152,8 +191,16 @@ export async function runTaxiPipeline(
       seconds: (performance.now() - started) / 1000,
       metrics: `http://127.0.0.1:${httpPort}/metrics`,
       lakeLines: lake.lines,
+      ridesInInflux,
+      influxLines: [
+        `   influx-sink    ${ridesInInflux} rides in ${zoneHourPoints} zone-hour points of taxi_zone_hourly (metrics were at http://${sinkAddress}/metrics)`,
+        `   InfluxDB       ${stack.influx.url}/query?db=${encodeURIComponent(stack.influx.database)}&q=${encodeURIComponent(boroughQuery)}`,
+        "   Grafana        dashboard JSON: deploy/grafana/dashboards/taxi.json (default range 2009-01-01 – 2015-07-01 UTC, the rides' event time)",
+      ],
     };
   } finally {
+    await sinkTarget?.release();
+    await sink.stop();
     await lakeWriter.stop();
     await aggregator.stop();
     await unregister?.();

@@ -26,9 +26,22 @@ export async function flux(url: string, query: string): Promise<Record<string, s
 
 /** Grafana's Flux macros, as it substitutes them for a dashboard time range of the last hour. */
 export function substituteMacros(query: string, bucket: string, now = Date.now()): string {
+  return substituteRange(query, bucket, {
+    from: new Date(now - 3600_000).toISOString(),
+    to: new Date(now + 60_000).toISOString(),
+  });
+}
+
+/** Grafana's Flux macros for an absolute time range (RFC 3339), as a dashboard's `time` holds it. */
+export function substituteRange(
+  query: string,
+  bucket: string,
+  range: { readonly from: string; readonly to: string },
+  windowPeriod = '10s',
+): string {
   return query
-    .replaceAll('v.timeRangeStart', new Date(now - 3600_000).toISOString())
-    .replaceAll('v.timeRangeStop', new Date(now + 60_000).toISOString())
-    .replaceAll('v.windowPeriod', '10s')
+    .replaceAll('v.timeRangeStart', range.from)
+    .replaceAll('v.timeRangeStop', range.to)
+    .replaceAll('v.windowPeriod', windowPeriod)
     .replaceAll('v.defaultBucket', JSON.stringify(bucket));
 }
