@@ -17,6 +17,7 @@ export type { ConsumedRecord, OutgoingRecord } from './records.ts';
 export { type KafkaSettings, kafkaSettings } from './settings.ts';
 export {
   type AnyTopicSpec,
+  CHANGELOG_CONFIG,
   type CleanupPolicy,
   defineTopic,
   type TopicDeclaration,

@@ -44,6 +44,13 @@ export function defineTopic<K, V>(declaration: TopicDeclaration<K, V>): TopicSpe
   });
 }
 
+/** Topic configs of a compacted state changelog: segments roll often, so the cleaner keeps a restore short. */
+export const CHANGELOG_CONFIG: Readonly<Record<string, string>> = Object.freeze({
+  'segment.ms': String(10 * 60 * 1000),
+  'min.cleanable.dirty.ratio': '0.1',
+  'delete.retention.ms': String(60 * 60 * 1000),
+});
+
 /** Dead-letter records keep the original key and value bytes, so they stay readable whatever went wrong. */
 export function deadLetterSpecOf(topic: AnyTopicSpec): AnyTopicSpec {
   return defineTopic({

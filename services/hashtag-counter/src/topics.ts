@@ -1,4 +1,4 @@
-import { defineTopic, type TopicSpec } from '@tributary/kafka';
+import { CHANGELOG_CONFIG, defineTopic, type TopicSpec } from '@tributary/kafka';
 import { jsonCodec, type Static, stringCodec, Type } from '@tributary/schemas';
 import { type HashtagWindowCount, hashtagCounts, type Tweet, tweetsRaw } from '@tributary/topics';
 
@@ -93,13 +93,6 @@ export interface CounterTopics {
   /** hashtags.counts (or the configured name), key = `<windowStart ISO>|<tag>`. */
   readonly output: TopicSpec<string, HashtagWindowCount>;
 }
-
-/** Compacted changelogs roll segments often so the cleaner keeps a restore short. */
-const CHANGELOG_CONFIG = {
-  'segment.ms': String(HOUR_MS / 6),
-  'min.cleanable.dirty.ratio': '0.1',
-  'delete.retention.ms': String(HOUR_MS),
-};
 
 export function counterTopics(names: {
   appId: string;

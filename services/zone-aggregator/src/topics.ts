@@ -1,4 +1,4 @@
-import { defineTopic, type TopicSpec } from '@tributary/kafka';
+import { CHANGELOG_CONFIG, defineTopic, type TopicSpec } from '@tributary/kafka';
 import { jsonCodec, type Static, stringCodec, Type } from '@tributary/schemas';
 import { type TaxiRide, taxiRides, taxiZoneHourly, type ZoneHourly } from '@tributary/topics';
 
@@ -65,13 +65,6 @@ export interface AggregatorTopics {
   /** taxi.zone-hourly (or the configured name): compacted, latest per zone|hourStart. */
   readonly output: TopicSpec<string, ZoneHourly>;
 }
-
-/** Compacted changelogs roll segments often so the cleaner keeps a restore short. */
-const CHANGELOG_CONFIG = {
-  'segment.ms': String(HOUR_MS / 6),
-  'min.cleanable.dirty.ratio': '0.1',
-  'delete.retention.ms': String(HOUR_MS),
-};
 
 export function aggregatorTopics(names: {
   appId: string;

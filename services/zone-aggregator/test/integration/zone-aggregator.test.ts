@@ -165,6 +165,18 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     );
   });
 
+  /** Waits until stage 1 has committed at least `records` input records. */
+  const routed = async (r: AggregatorRun, records: bigint) => {
+    const kafka = await testKafka(stack.kafka.brokers);
+    await waitFor(
+      `${records} input records routed`,
+      async () =>
+        (await committedTotal(kafka, stageGroups(r).route, r.input)) >= records ? true : undefined,
+      120_000,
+      100,
+    );
+  };
+
   /** Whether the instance restored window state of some repartition partition (it took part in stage 2). */
   const aggregatedSome = (service: ServiceProcess) =>
     service.logs.some(
@@ -182,13 +194,7 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     const first = start(r);
     await first.waitForLog((line) => line.msg === 'aggregating');
     const replaying = replayFile(stack, file, input, 600);
-    await waitFor(
-      'the first instance to commit a quarter of the input',
-      async () =>
-        (await committedTotal(kafka, stageGroups(r).route, input)) >= total / 4n ? true : undefined,
-      120_000,
-      100,
-    );
+    await routed(r, total / 4n);
     const added = [start(r), start(r)];
     await Promise.all(added.map((service) => service.waitForLog((line) => line.msg === 'aggregating')));
     assert.ok(
@@ -213,13 +219,7 @@ describe('zone-aggregator against Kafka and PostgreSQL', () => {
     const instances = [start(r, extra), start(r, extra), start(r, extra)];
     await Promise.all(instances.map((service) => service.waitForLog((line) => line.msg === 'aggregating')));
     const replaying = replayFile(stack, file, input, 600);
-    await waitFor(
-      'a third of the input committed',
-      async () =>
-        (await committedTotal(kafka, stageGroups(r).route, input)) >= total / 3n ? true : undefined,
-      120_000,
-      100,
-    );
+    await routed(r, total / 3n);
     const victim = instances.find(aggregatedSome);
     assert.ok(victim, 'some instance aggregates');
     victim.kill('SIGKILL');
