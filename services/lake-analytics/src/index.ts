@@ -1,5 +1,14 @@
-export type { AddAction, Protocol, TableMetadata } from './delta/actions.ts';
-export { DeltaError, type DeltaErrorCode } from './delta/errors.ts';
+export {
+  type AddAction,
+  DeltaError,
+  type DeltaErrorCode,
+  type DeltaField,
+  type DeltaSnapshot,
+  type MetadataAction,
+  openSnapshot,
+  type ProtocolAction,
+  type SnapshotOptions,
+} from '@tributary/delta';
 export {
   type DeltaRow,
   dataFilePath,
@@ -8,8 +17,6 @@ export {
   readAllRows,
   readSnapshotRows,
 } from './delta/read-rows.ts';
-export type { DeltaField } from './delta/schema.ts';
-export { type DeltaSnapshot, openSnapshot, type SnapshotOptions } from './delta/snapshot.ts';
 export { progressPrinter } from './progress.ts';
 export { analyzeLake, type LakeReport, type LakeReportOptions } from './report/analyze-lake.ts';
 export { type ChartSpec, taxiCharts } from './report/charts.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { partitionValue } from '../src/delta/schema.ts';
+import { partitionValue } from '../src/delta/partition-value.ts';
 
 describe('partition values from the log', () => {
   it('take the type the same column would have in a Parquet file', () => {

@@ -1,16 +1,8 @@
-/** The lake-writer's public API: the table's log, storage, appender and maintenance, for tools and benches. */
-export {
-  type AddAction,
-  commitPath,
-  DELTA_LOG_DIR,
-  type DeltaAction,
-  type MetadataAction,
-  parseCommit,
-  type RemoveAction,
-  type TxnAction,
-} from './delta/actions.ts';
+/**
+ * The lake-writer's public API: the table's log for writing, storage, appender and maintenance, for
+ * tools and benches. Action types, snapshots and the reader's storage interface are @tributary/delta's.
+ */
 export { type CommitResult, type ConflictCheck, DeltaLog } from './delta/delta-log.ts';
-export { type FileStats, Snapshot, statsOf } from './delta/snapshot.ts';
 export {
   DATA_COLUMNS,
   PARTITION_COLUMN,
@@ -23,6 +15,6 @@ export { appIdFor } from './kafka-source.ts';
 export { type OptimizeOptions, type OptimizeReport, optimize } from './maintenance/optimize.ts';
 export { type VacuumOptions, type VacuumReport, vacuum } from './maintenance/vacuum.ts';
 export { LocalStorage } from './storage/local-storage.ts';
-export type { ObjectStorage, StoredObject } from './storage/object-storage.ts';
+export type { ObjectStorage } from './storage/object-storage.ts';
 export { type S3Location, S3Storage } from './storage/s3-storage.ts';
 export { type AppendOutcome, type PartitionSlice, TableAppender } from './writer/table-appender.ts';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AddAction, DeltaError, type DeltaSnapshot } from '@tributary/delta';
 import {
   type AsyncBuffer,
   asyncBufferFromFile,
@@ -9,10 +10,7 @@ import {
   parquetSchema,
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import type { AddAction } from './actions.ts';
-import { DeltaError } from './errors.ts';
-import { partitionValue } from './schema.ts';
-import type { DeltaSnapshot } from './snapshot.ts';
+import { partitionValue } from './partition-value.ts';
 
 /** One row: column name → value as hyparquet decodes it (Date for dates and timestamps, bigint for longs). */
 export type DeltaRow = Record<string, unknown>;
@@ -36,13 +34,13 @@ const URI_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 /** Where a data file is: the protocol allows a path relative to the table (URI-encoded) or an absolute URI. */
 export function dataFilePath(snapshot: DeltaSnapshot, file: AddAction): string {
-  if (!URI_SCHEME.test(file.path)) return path.join(snapshot.tablePath, decodeURIComponent(file.path));
+  if (!URI_SCHEME.test(file.path)) return path.join(snapshot.location, decodeURIComponent(file.path));
   if (file.path.startsWith('file:')) return fileURLToPath(file.path);
   throw new DeltaError(
     'DELTA_DATA_FILE_UNREADABLE',
     `${file.path}: only data files on the local disk can be read`,
     {
-      context: { table: snapshot.tablePath, version: snapshot.version, file: file.path },
+      context: { table: snapshot.location, version: snapshot.version, file: file.path },
     },
   );
 }
@@ -62,7 +60,7 @@ async function openDataFile(
         ((error as NodeJS.ErrnoException).code === 'ENOENT'
           ? ' — vacuumed while this snapshot was read?'
           : ''),
-      { cause: error, context: { table: snapshot.tablePath, version: snapshot.version, file: file.path } },
+      { cause: error, context: { table: snapshot.location, version: snapshot.version, file: file.path } },
     );
   }
 }
@@ -82,9 +80,9 @@ export async function* readSnapshotRows(
   if (unknown.length > 0) {
     throw new DeltaError(
       'DELTA_UNKNOWN_COLUMN',
-      `${snapshot.tablePath}: no column ${unknown.join(', ')} in the table schema`,
+      `${snapshot.location}: no column ${unknown.join(', ')} in the table schema`,
       {
-        context: { table: snapshot.tablePath, version: snapshot.version, columns: unknown },
+        context: { table: snapshot.location, version: snapshot.version, columns: unknown },
       },
     );
   }

@@ -1,5 +1,5 @@
+import { type DeltaSnapshot, openSnapshot } from '@tributary/delta';
 import { type ReadProgress, readSnapshotRows } from '../delta/read-rows.ts';
-import { type DeltaSnapshot, openSnapshot } from '../delta/snapshot.ts';
 import { TaxiAnalyses, type TaxiAnalysesResult } from '../taxi/analyses.ts';
 import { type RideColumns, rideColumns } from '../taxi/columns.ts';
 import { rideFacts } from '../taxi/ride.ts';
@@ -43,7 +43,7 @@ export async function analyzeLake(tablePath: string, options: LakeReportOptions 
   const seconds = (performance.now() - startedAt) / 1000;
   return {
     table: {
-      path: snapshot.tablePath,
+      path: snapshot.location,
       version: snapshot.version,
       checkpointVersion: snapshot.checkpointVersion ?? null,
       files: snapshot.files.length,

@@ -1,5 +1,5 @@
+import type { DeltaField } from '@tributary/delta';
 import { TributaryError } from '@tributary/service-kit';
-import type { DeltaField } from '../delta/schema.ts';
 
 /** The ride fields the analyses use, and the column names a table may give them: the CSV's or TaxiRide's. */
 const CANDIDATES = {

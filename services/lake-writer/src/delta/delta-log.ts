@@ -1,7 +1,15 @@
+import {
+  commitPath,
+  type DeltaAction,
+  DeltaError,
+  latestVersion,
+  listLog,
+  readCommit,
+  replayLog,
+  TableState,
+} from '@tributary/delta';
 import { LakeWriterError } from '../errors.ts';
 import type { ObjectStorage } from '../storage/object-storage.ts';
-import { commitPath, DELTA_LOG_DIR, type DeltaAction, parseCommit, serializeCommit } from './actions.ts';
-import { Snapshot } from './snapshot.ts';
 
 /**
  * Decides, after a lost race for a version, whether the commits that won still allow ours: it gets
@@ -10,7 +18,7 @@ import { Snapshot } from './snapshot.ts';
  */
 export type ConflictCheck = (
   winners: readonly { version: number; actions: readonly DeltaAction[] }[],
-  snapshot: Snapshot,
+  snapshot: TableState,
 ) => readonly DeltaAction[] | undefined;
 
 export interface CommitResult {
@@ -19,50 +27,60 @@ export interface CommitResult {
   readonly conflicts: number;
 }
 
+/** Newline-delimited JSON, one action per line, as readers of the protocol expect. */
+function serializeCommit(actions: readonly DeltaAction[]): Uint8Array {
+  return new TextEncoder().encode(`${actions.map((action) => JSON.stringify(action)).join('\n')}\n`);
+}
+
 /**
- * A Delta table's log on an {@link ObjectStorage}: replays commits into a {@link Snapshot} and
+ * A Delta table's log on an {@link ObjectStorage}, for writing: keeps the table's state current and
  * commits new versions optimistically. Commit N+1 is created with `putIfAbsent`, so exactly one
  * writer wins each version; a loser reads the winners, lets the caller's conflict check decide,
- * and tries the next version. Checkpoints are not written; the log is replayed from commit 0.
+ * and tries the next version. Checkpoints are read (the first update starts from the newest one),
+ * not written.
  */
 export class DeltaLog {
   readonly storage: ObjectStorage;
-  readonly #snapshot = new Snapshot();
+  #state = new TableState();
+  #loaded = false;
   #commitsSinceRead: { version: number; actions: readonly DeltaAction[] }[] = [];
 
   constructor(storage: ObjectStorage) {
     this.storage = storage;
   }
 
-  get snapshot(): Snapshot {
-    return this.#snapshot;
+  get snapshot(): TableState {
+    return this.#state;
   }
 
-  /** Reads commits newer than the snapshot (each new version is probed by name, no listing). */
-  async update(): Promise<Snapshot> {
+  /**
+   * Reads commits newer than the state. The first call lists the log once (to start from a
+   * checkpoint); later ones probe each next version by name, no listing.
+   */
+  async update(): Promise<TableState> {
+    if (!this.#loaded) {
+      await this.#load();
+      this.#loaded = true;
+    }
     for (;;) {
-      const next = this.#snapshot.version + 1;
-      const bytes = await this.#read(commitPath(next));
-      if (!bytes) {
-        if (next === 0) await this.#refuseCheckpointOnly();
-        return this.#snapshot;
-      }
-      const actions = parseCommit(bytes);
-      this.#snapshot.apply(next, actions);
+      const next = this.#state.version + 1;
+      const actions = await readCommit(this.storage, next);
+      if (!actions) return this.#state;
+      this.#state.apply(next, actions);
       this.#commitsSinceRead.push({ version: next, actions });
     }
   }
 
   /**
-   * Commits `actions` at the version after the snapshot's, or later if others won meanwhile and
-   * `check` accepts their commits. The snapshot includes the new commit afterwards.
+   * Commits `actions` at the version after the state's, or later if others won meanwhile and
+   * `check` accepts their commits. The state includes the new commit afterwards.
    */
   async commit(actions: readonly DeltaAction[], check: ConflictCheck): Promise<CommitResult> {
     let pending = actions;
     let conflicts = 0;
     this.#commitsSinceRead = [];
     for (;;) {
-      const version = this.#snapshot.version + 1;
+      const version = this.#state.version + 1;
       const won = await this.storage
         .putIfAbsent(commitPath(version), serializeCommit(pending))
         .catch((error) => {
@@ -73,41 +91,23 @@ export class DeltaLog {
           });
         });
       if (won) {
-        this.#snapshot.apply(version, pending);
+        this.#state.apply(version, pending);
         return { version, conflicts };
       }
       conflicts += 1;
       this.#commitsSinceRead = [];
       await this.update();
-      const winners = this.#commitsSinceRead;
-      pending = check(winners, this.#snapshot) ?? pending;
+      pending = check(this.#commitsSinceRead, this.#state) ?? pending;
     }
   }
 
-  /**
-   * No commit 0 but a checkpoint: another tool checkpointed the table and cleaned up old commits.
-   * This writer replays JSON commits only; treating the table as new would overwrite it.
-   */
-  async #refuseCheckpointOnly(): Promise<void> {
-    const marker = `${DELTA_LOG_DIR}/_last_checkpoint`;
-    if (await this.#read(marker)) {
-      throw new LakeWriterError(
-        'INVALID_TABLE',
-        `${this.storage.location} has ${marker} but no commit 0: its early commits were cleaned up after a checkpoint, and this writer only replays JSON commits`,
-        { context: { location: this.storage.location } },
-      );
-    }
-  }
-
-  async #read(path: string): Promise<Uint8Array | undefined> {
+  /** A table that does not exist yet starts empty; any other log problem stops the writer. */
+  async #load(): Promise<void> {
     try {
-      return await this.storage.get(path);
+      const listing = await listLog(this.storage);
+      this.#state = (await replayLog(this.storage, listing, latestVersion(listing))).state;
     } catch (error) {
-      throw new LakeWriterError('STORAGE_FAILED', `reading ${path} failed: ${String(error)}`, {
-        cause: error,
-        retriable: true,
-        context: { path, location: this.storage.location },
-      });
+      if (!(error instanceof DeltaError && error.code === 'DELTA_NOT_A_TABLE')) throw error;
     }
   }
 }

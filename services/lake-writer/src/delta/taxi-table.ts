@@ -1,5 +1,5 @@
+import type { MetadataAction, ProtocolAction } from '@tributary/delta';
 import type { TaxiRide } from '@tributary/topics';
-import type { MetadataAction, ProtocolAction } from './actions.ts';
 
 /** One row of the taxi table: a ride plus where it came from in Kafka (for audits and replays). */
 export interface RideRow {

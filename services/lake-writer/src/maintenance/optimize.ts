@@ -1,4 +1,4 @@
-import type { AddAction, DeltaAction, RemoveAction } from '../delta/actions.ts';
+import type { AddAction, DeltaAction, RemoveAction } from '@tributary/delta';
 import type { ConflictCheck, DeltaLog } from '../delta/delta-log.ts';
 import { PARTITION_COLUMN, type RideRow, TAXI_SCHEMA_STRING } from '../delta/taxi-table.ts';
 import { LakeWriterError } from '../errors.ts';

@@ -1,4 +1,4 @@
-import { DELTA_LOG_DIR } from '../delta/actions.ts';
+import { DELTA_LOG_DIR } from '@tributary/delta';
 import type { DeltaLog } from '../delta/delta-log.ts';
 
 export interface VacuumOptions {

@@ -1,6 +1,6 @@
+import type { FileStats } from '@tributary/delta';
 import { parquetReadObjects } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import type { FileStats } from '../delta/snapshot.ts';
 import type { RideRow } from '../delta/taxi-table.ts';
 
 type SchemaElement = NonNullable<Parameters<typeof parquetWrite>[0]['schema']>[number];

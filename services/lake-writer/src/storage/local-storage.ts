@@ -1,33 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ObjectStorage, StoredObject } from './object-storage.ts';
+import { LocalTableFiles } from '@tributary/delta';
+import type { ObjectStorage } from './object-storage.ts';
 
-/** A table in a local directory. */
-export class LocalStorage implements ObjectStorage {
-  readonly location: string;
-
-  constructor(root: string) {
-    this.location = path.resolve(root);
-  }
-
-  async list(prefix: string): Promise<StoredObject[]> {
-    const found: StoredObject[] = [];
-    await this.#walk(this.location, found);
-    return found.filter((object) => object.path.startsWith(prefix));
-  }
-
-  async get(relative: string): Promise<Uint8Array | undefined> {
-    try {
-      return await readFile(this.#absolute(relative));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
+/** A table in a local directory: the log's local files, plus writes. */
+export class LocalStorage extends LocalTableFiles implements ObjectStorage {
   async put(relative: string, bytes: Uint8Array): Promise<void> {
-    const target = this.#absolute(relative);
+    const target = this.absolute(relative);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, bytes);
   }
@@ -37,7 +17,7 @@ export class LocalStorage implements ObjectStorage {
    * fails with EEXIST when the name is taken, and a reader never sees a half-written commit.
    */
   async putIfAbsent(relative: string, bytes: Uint8Array): Promise<boolean> {
-    const target = this.#absolute(relative);
+    const target = this.absolute(relative);
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
     await writeFile(temporary, bytes, { flag: 'wx' });
@@ -54,45 +34,9 @@ export class LocalStorage implements ObjectStorage {
 
   async delete(relative: string): Promise<void> {
     try {
-      await unlink(this.#absolute(relative));
+      await unlink(this.absolute(relative));
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-
-  #absolute(relative: string): string {
-    const absolute = path.resolve(this.location, decodeURIComponent(relative));
-    if (!absolute.startsWith(this.location + path.sep)) {
-      throw new RangeError(`path ${relative} leaves the table directory ${this.location}`);
-    }
-    return absolute;
-  }
-
-  async #walk(directory: string, found: StoredObject[]): Promise<void> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(directory, { withFileTypes: true });
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const absolute = path.join(directory, entry.name);
-      if (entry.isDirectory()) {
-        await this.#walk(absolute, found);
-      } else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
-        const info = await stat(absolute).catch(() => undefined);
-        if (!info) continue;
-        found.push({
-          path: path.relative(this.location, absolute).split(path.sep).join('/'),
-          size: info.size,
-          lastModified: info.mtimeMs,
-        });
-      }
-    }
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

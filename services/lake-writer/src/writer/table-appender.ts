@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AddAction, DeltaAction } from '../delta/actions.ts';
+import { type AddAction, type DeltaAction, statsOf, type TableState } from '@tributary/delta';
 import type { ConflictCheck, DeltaLog } from '../delta/delta-log.ts';
-import type { Snapshot } from '../delta/snapshot.ts';
 import {
   PARTITION_COLUMN,
   type RideRow,
@@ -87,7 +86,11 @@ export class TableAppender {
     }
   }
 
-  #actions(snapshot: Snapshot, slices: readonly PartitionSlice[], adds: readonly AddAction[]): DeltaAction[] {
+  #actions(
+    snapshot: TableState,
+    slices: readonly PartitionSlice[],
+    adds: readonly AddAction[],
+  ): DeltaAction[] {
     const now = Date.now();
     const actions: DeltaAction[] = [];
     if (snapshot.version < 0) {
@@ -166,7 +169,7 @@ export class TableAppender {
     metrics.filesWritten.inc(adds.length);
     metrics.bytesWritten.inc(bytes);
     for (const add of adds) {
-      const rows = add.stats ? (JSON.parse(add.stats) as { numRecords: number }).numRecords : 0;
+      const rows = statsOf(add)?.numRecords ?? 0;
       metrics.rowsWritten.inc(rows);
       metrics.fileRows.observe(rows);
     }
@@ -203,7 +206,7 @@ export async function writeDataFile(
   };
 }
 
-function holds(snapshot: Snapshot, slice: PartitionSlice): boolean {
+function holds(snapshot: TableState, slice: PartitionSlice): boolean {
   return snapshot.txnVersion(slice.appId) === slice.fromVersion;
 }
 

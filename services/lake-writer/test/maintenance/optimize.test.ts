@@ -4,8 +4,8 @@ import { readFile, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { commitPath, parseCommit } from '@tributary/delta';
 import type { TaxiRide } from '@tributary/topics';
-import { commitPath, parseCommit } from '../../src/delta/actions.ts';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { toRideRow } from '../../src/delta/taxi-table.ts';
 import { LakeWriterError } from '../../src/errors.ts';
@@ -60,7 +60,7 @@ describe('optimize', () => {
     assert.equal(report.filesRemoved, before.files);
     assert.equal(report.filesAdded, 3, 'one file per pickup date');
     assert.equal(report.rowsRewritten, 3000);
-    const actions = parseCommit(await readFile(path.join(dir, commitPath(20))));
+    const actions = parseCommit(await readFile(path.join(dir, commitPath(20))), commitPath(20));
     const removes = actions.flatMap((a) => ('remove' in a ? [a.remove] : []));
     const adds = actions.flatMap((a) => ('add' in a ? [a.add] : []));
     assert.ok(

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { commitPath, type DeltaAction, DeltaError, parseCommit } from '@tributary/delta';
+import { deltalakePythonPath } from '@tributary/local-stack';
 import type { TaxiRide } from '@tributary/topics';
-import { commitPath, type DeltaAction, parseCommit } from '../../src/delta/actions.ts';
 import { DeltaLog } from '../../src/delta/delta-log.ts';
 import { type RideRow, TAXI_SCHEMA_STRING, toRideRow } from '../../src/delta/taxi-table.ts';
-import { LakeWriterError } from '../../src/errors.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { type PartitionSlice, TableAppender } from '../../src/writer/table-appender.ts';
 import { readWithDeltalake, sampleRides, tempTableDir } from '../support.ts';
@@ -40,7 +41,7 @@ function slice(appId: string, fromVersion: number | undefined, rows: RideRow[]):
 }
 
 async function commitActions(dir: string, version: number): Promise<DeltaAction[]> {
-  return parseCommit(await readFile(path.join(dir, commitPath(version))));
+  return parseCommit(await readFile(path.join(dir, commitPath(version))), commitPath(version));
 }
 
 describe('TableAppender', () => {
@@ -204,7 +205,26 @@ describe('TableAppender', () => {
     assert.equal(view.numRows, 600);
   });
 
-  test('a table whose early commits were cleaned up after a checkpoint is refused, not re-created', async () => {
+  test('a table whose early commits were cleaned up after a delta-rs checkpoint is appended to from the checkpoint', async () => {
+    const dir = await newTable();
+    const rides = sampleRides(300, { days: 2 });
+    const writer = appender(dir);
+    await writer.append([slice('w:t:0', undefined, rowsOf(rides.slice(0, 100), 0))]);
+    await writer.append([slice('w:t:0', 100, rowsOf(rides.slice(100, 200), 0, 100))]);
+    execFileSync(deltalakePythonPath(), [
+      '-c',
+      `from deltalake import DeltaTable; DeltaTable(${JSON.stringify(dir)}).create_checkpoint()`,
+    ]);
+    for (const version of [0, 1]) await rm(path.join(dir, commitPath(version)));
+    const fresh = appender(dir);
+    const outcome = await fresh.append([slice('w:t:0', 200, rowsOf(rides.slice(200), 0, 200))]);
+    assert.equal(outcome.version, 2, 'the txn version came from the checkpoint: the slice was not fenced');
+    const view = await readWithDeltalake(dir);
+    assert.equal(view.version, 2);
+    assert.equal(view.numRows, 300);
+  });
+
+  test('a table whose log was cleaned up (a _last_checkpoint, no commit or checkpoint left) is refused, not re-created', async () => {
     const dir = await newTable();
     await new LocalStorage(dir).put(
       '_delta_log/_last_checkpoint',
@@ -212,7 +232,7 @@ describe('TableAppender', () => {
     );
     await assert.rejects(
       appender(dir).append([slice('w:t:0', undefined, rowsOf(sampleRides(5), 0))]),
-      (error) => error instanceof LakeWriterError && error.code === 'INVALID_TABLE',
+      (error) => error instanceof DeltaError && error.code === 'DELTA_VERSION_NOT_FOUND',
     );
     assert.equal(await new LocalStorage(dir).get(commitPath(0)), undefined, 'no commit 0 written');
   });

@@ -4,10 +4,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } fro
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { deltalakePythonPath } from '@tributary/local-stack';
-import { openSnapshot, readAllRows } from '../src/index.ts';
-import { referenceRows, type TableOperation, writeDeltaTable } from './delta-fixture.ts';
-import { sampleRides } from './sample-rides.ts';
+import { openSnapshot } from '../src/index.ts';
+import { deltaRs, rowsOf } from './delta-rs.ts';
 
 const log = (table: string, file: string) => path.join(table, '_delta_log', file);
 const commitFile = (version: number) => `${String(version).padStart(20, '0')}.json`;
@@ -20,26 +18,19 @@ function rejectsWith(code: string, pattern: RegExp) {
   };
 }
 
-const rides = sampleRides({ rows: 300, seed: 5 });
-const HISTORY: TableOperation[] = [
-  { op: 'append', rows: rides.slice(0, 100) },
-  { op: 'append', rows: rides.slice(100, 200) },
-  { op: 'append', rows: rides.slice(200) },
-];
-
 describe('reading a damaged or unsupported Delta log fails clearly', () => {
   let dir: string;
   let pristine: string;
-  /** A fresh copy of the three-commit table, to damage. */
+  /** A fresh copy of the three-commit table (100 rows each), to damage. */
   async function copyOfTable(name: string): Promise<string> {
     const table = path.join(dir, name);
     execFileSync('cp', ['-r', pristine, table]);
     return table;
   }
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lake-analytics-log-'));
+    dir = await mkdtemp(path.join(os.tmpdir(), 'delta-log-'));
     pristine = path.join(dir, 'pristine');
-    writeDeltaTable(pristine, HISTORY);
+    deltaRs(pristine, 'append(0, 100)\nappend(100, 100)\nappend(200, 100)');
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -62,7 +53,7 @@ describe('reading a damaged or unsupported Delta log fails clearly', () => {
     const table = await copyOfTable('gap');
     await unlink(log(table, commitFile(1)));
     await assert.rejects(openSnapshot(table), rejectsWith('DELTA_LOG_GAP', /commit 1 is missing/));
-    assert.equal((await readAllRows(await openSnapshot(table, { version: 0 }))).length, 100);
+    assert.equal(rowsOf(await openSnapshot(table, { version: 0 })), 100);
   });
 
   it('a torn commit line is named by file and line', async () => {
@@ -78,34 +69,41 @@ describe('reading a damaged or unsupported Delta log fails clearly', () => {
 
   it('after log clean-up the checkpoint carries the table; versions before it are gone', async () => {
     const table = await copyOfTable('cleaned');
-    writeDeltaTable(table, [{ op: 'checkpoint' }]);
+    deltaRs(table, 'DeltaTable(table).create_checkpoint()');
     for (const version of [0, 1]) await unlink(log(table, commitFile(version)));
     const snapshot = await openSnapshot(table);
     assert.equal(snapshot.checkpointVersion, 2);
-    assert.equal((await readAllRows(snapshot)).length, referenceRows(HISTORY).length);
+    assert.equal(rowsOf(snapshot), 300);
     await assert.rejects(
       openSnapshot(table, { version: 1 }),
       rejectsWith('DELTA_VERSION_NOT_FOUND', /commit 0 was cleaned up/),
     );
   });
 
+  it('a _last_checkpoint without any commit or checkpoint left is a lost log, not an absent table', async () => {
+    const table = await copyOfTable('lost-log');
+    deltaRs(table, 'DeltaTable(table).create_checkpoint()');
+    for (const version of [0, 1, 2]) await unlink(log(table, commitFile(version)));
+    await unlink(log(table, '00000000000000000002.checkpoint.parquet'));
+    await assert.rejects(openSnapshot(table), rejectsWith('DELTA_VERSION_NOT_FOUND', /log was cleaned up/));
+  });
+
   it('a torn _last_checkpoint is only a hint: the listing decides', async () => {
     const table = await copyOfTable('torn-hint');
-    writeDeltaTable(table, [{ op: 'checkpoint' }]);
+    deltaRs(table, 'DeltaTable(table).create_checkpoint()');
     await writeFile(log(table, '_last_checkpoint'), '{"version":');
     const snapshot = await openSnapshot(table);
     assert.equal(snapshot.lastCheckpointHint, undefined);
     assert.equal(snapshot.checkpointVersion, 2);
-    assert.equal((await readAllRows(snapshot)).length, referenceRows(HISTORY).length);
+    assert.equal(rowsOf(snapshot), 300);
   });
 
   it('a multi-part checkpoint counts only when every part is there', async () => {
     const table = await copyOfTable('multi-part');
-    writeDeltaTable(table, [{ op: 'checkpoint' }]);
+    deltaRs(table, 'DeltaTable(table).create_checkpoint()');
     const single = log(table, '00000000000000000002.checkpoint.parquet');
     await rename(single, log(table, '00000000000000000002.checkpoint.0000000001.0000000001.parquet'));
-    const extra = rides.slice(0, 5).map((ride) => ({ ...ride, key: `${ride.key}-extra` }));
-    writeDeltaTable(table, [{ op: 'append', rows: extra }]);
+    deltaRs(table, 'append(300, 5)');
     // Part 1 of 2 of a checkpoint at version 3: a writer died half-way, readers must not use it.
     await copyFile(
       log(table, '00000000000000000002.checkpoint.0000000001.0000000001.parquet'),
@@ -114,15 +112,15 @@ describe('reading a damaged or unsupported Delta log fails clearly', () => {
     const snapshot = await openSnapshot(table);
     assert.equal(snapshot.version, 3);
     assert.equal(snapshot.checkpointVersion, 2);
-    assert.equal((await readAllRows(snapshot)).length, referenceRows(HISTORY).length + extra.length);
+    assert.equal(rowsOf(snapshot), 305);
   });
 
   it('a table with deletion vectors is refused, naming the feature', async () => {
     const table = path.join(dir, 'deletion-vectors');
-    execFileSync(deltalakePythonPath(), [
-      '-c',
-      `import pyarrow as pa; from deltalake import write_deltalake; write_deltalake(${JSON.stringify(table)}, pa.table({"a": [1, 2]}), configuration={"delta.enableDeletionVectors": "true"})`,
-    ]);
+    deltaRs(
+      table,
+      'write_deltalake(table, pa.table({"a": [1, 2]}), configuration={"delta.enableDeletionVectors": "true"})',
+    );
     await assert.rejects(openSnapshot(table), rejectsWith('DELTA_UNSUPPORTED_FEATURE', /"deletionVectors"/));
   });
 });

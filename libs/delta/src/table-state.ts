@@ -6,13 +6,20 @@ import type {
   RemoveAction,
   TxnAction,
 } from './actions.ts';
+import { statsOf } from './file-stats.ts';
+
+/** The protocol: add/remove paths are URIs relative to the table root; they are compared decoded. */
+function fileKey(relativeOrUri: string): string {
+  return decodeURIComponent(relativeOrUri);
+}
 
 /**
- * The table's state at one version, built by replaying commits in order: the live files (adds not
- * removed since), the latest txn version per appId, metadata and protocol.
+ * A table's state at one version, built by replaying its log in order (a checkpoint's actions,
+ * then each commit's): the live files (adds not removed since), the latest txn per appId, the last
+ * metaData and protocol. Files and tombstones are keyed by their decoded path.
  */
-export class Snapshot {
-  /** -1: the table does not exist yet (no commit 0). */
+export class TableState {
+  /** -1: nothing replayed yet (the table does not exist, or no commit 0). */
   version = -1;
   protocol: ProtocolAction | undefined;
   metadata: MetadataAction | undefined;
@@ -27,35 +34,27 @@ export class Snapshot {
       else if ('metaData' in action) this.metadata = action.metaData;
       else if ('txn' in action) this.txns.set(action.txn.appId, action.txn);
       else if ('add' in action) {
-        this.files.set(action.add.path, action.add);
-        this.tombstones.delete(action.add.path);
+        const key = fileKey(action.add.path);
+        this.files.set(key, action.add);
+        this.tombstones.delete(key);
       } else if ('remove' in action) {
-        this.files.delete(action.remove.path);
-        this.tombstones.set(action.remove.path, action.remove);
+        const key = fileKey(action.remove.path);
+        this.files.delete(key);
+        this.tombstones.set(key, action.remove);
       }
     }
     this.version = version;
   }
 
-  /** The next offset the table holds for `appId`, or undefined when that app never committed. */
+  /** The version the table holds for `appId` (a writer's next input position), or undefined when it never committed. */
   txnVersion(appId: string): number | undefined {
     return this.txns.get(appId)?.version;
   }
 
+  /** Rows of the live files by their stats; files without stats count 0. */
   rowCount(): number {
     let rows = 0;
     for (const file of this.files.values()) rows += statsOf(file)?.numRecords ?? 0;
     return rows;
   }
-}
-
-export interface FileStats {
-  readonly numRecords: number;
-  readonly minValues: Readonly<Record<string, unknown>>;
-  readonly maxValues: Readonly<Record<string, unknown>>;
-  readonly nullCount: Readonly<Record<string, number>>;
-}
-
-export function statsOf(add: AddAction): FileStats | undefined {
-  return add.stats === undefined ? undefined : (JSON.parse(add.stats) as FileStats);
 }

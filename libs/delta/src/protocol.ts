@@ -1,4 +1,4 @@
-import type { Protocol, TableMetadata } from './actions.ts';
+import type { MetadataAction, ProtocolAction } from './actions.ts';
 import { DeltaError } from './errors.ts';
 
 /**
@@ -12,13 +12,14 @@ const HARMLESS_READER_FEATURES = new Set(['timestampNtz', 'vacuumProtocolCheck',
  * Stops before reading rows wrongly: a table that needs deletion vectors, column mapping, V2
  * checkpoints or anything newer is refused with every such feature named, never half-read.
  */
-export function assertReadable(protocol: Protocol, metadata: TableMetadata, table: string): void {
+export function assertReadable(protocol: ProtocolAction, metadata: MetadataAction, table: string): void {
   const unsupported: string[] = [];
   const columnMapping = metadata.configuration['delta.columnMapping.mode'] ?? 'none';
   if (columnMapping !== 'none') unsupported.push(`columnMapping (mode ${columnMapping})`);
   if (protocol.minReaderVersion > 3) unsupported.push(`minReaderVersion ${protocol.minReaderVersion}`);
   if (protocol.minReaderVersion === 3) {
-    unsupported.push(...protocol.readerFeatures.filter((feature) => !HARMLESS_READER_FEATURES.has(feature)));
+    const features = protocol.readerFeatures ?? [];
+    unsupported.push(...features.filter((feature) => !HARMLESS_READER_FEATURES.has(feature)));
   }
   if (unsupported.length === 0) return;
   throw new DeltaError(

@@ -1,25 +1,29 @@
 /**
- * The Delta Lake log actions this writer reads and writes, as the Delta transaction protocol names
- * them. One commit is a file `_delta_log/<version, 20 digits>.json` holding one action per line.
+ * The Delta Lake log actions, as the Delta transaction protocol names them and as they are stored:
+ * one commit is a file `_delta_log/<version, 20 digits>.json` holding one action per line.
  */
 export interface ProtocolAction {
   readonly minReaderVersion: number;
   readonly minWriterVersion: number;
+  /** Only with minReaderVersion 3. */
+  readonly readerFeatures?: readonly string[];
+  /** Only with minWriterVersion 7. */
+  readonly writerFeatures?: readonly string[];
 }
 
 export interface MetadataAction {
   readonly id: string;
   readonly name?: string;
-  readonly format: { readonly provider: 'parquet'; readonly options: Readonly<Record<string, string>> };
+  readonly format: { readonly provider: string; readonly options: Readonly<Record<string, string>> };
   /** The table's schema as Delta's JSON struct type, serialised into a string. */
   readonly schemaString: string;
   readonly partitionColumns: readonly string[];
   readonly configuration: Readonly<Record<string, string>>;
-  readonly createdTime: number;
+  readonly createdTime?: number;
 }
 
 export interface AddAction {
-  /** Relative to the table root, URI-encoded. */
+  /** Relative to the table root and URI-encoded, or an absolute URI. */
   readonly path: string;
   readonly partitionValues: Readonly<Record<string, string | null>>;
   readonly size: number;
@@ -28,6 +32,8 @@ export interface AddAction {
   readonly dataChange: boolean;
   /** JSON: numRecords, minValues, maxValues, nullCount. */
   readonly stats?: string;
+  /** Rows of the file that are deleted; this library reads the descriptor's presence only. */
+  readonly deletionVector?: Readonly<Record<string, unknown>>;
 }
 
 export interface RemoveAction {
@@ -48,6 +54,7 @@ export interface TxnAction {
 
 export type CommitInfoAction = Readonly<Record<string, unknown>>;
 
+/** The actions this library knows; cdc, domainMetadata and others are skipped when parsed. */
 export type DeltaAction =
   | { readonly protocol: ProtocolAction }
   | { readonly metaData: MetadataAction }
@@ -56,24 +63,11 @@ export type DeltaAction =
   | { readonly txn: TxnAction }
   | { readonly commitInfo: CommitInfoAction };
 
-const VERSION_DIGITS = 20;
-
 export const DELTA_LOG_DIR = '_delta_log';
 
+const VERSION_DIGITS = 20;
+
+/** The commit file of a version, relative to the table root. */
 export function commitPath(version: number): string {
   return `${DELTA_LOG_DIR}/${String(version).padStart(VERSION_DIGITS, '0')}.json`;
-}
-
-/** Newline-delimited JSON, one action per line, as readers of the protocol expect. */
-export function serializeCommit(actions: readonly DeltaAction[]): Uint8Array {
-  return new TextEncoder().encode(`${actions.map((action) => JSON.stringify(action)).join('\n')}\n`);
-}
-
-/** Parses a commit file; actions this writer does not know (cdc, domainMetadata, …) are kept opaque. */
-export function parseCommit(bytes: Uint8Array): DeltaAction[] {
-  return new TextDecoder()
-    .decode(bytes)
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DeltaAction);
 }

@@ -14,7 +14,9 @@ export type DeltaErrorCode =
   /** A caller asked for a column the table's schema does not have. */
   | 'DELTA_UNKNOWN_COLUMN'
   /** A data file the snapshot lists is gone (vacuumed) or unreadable. */
-  | 'DELTA_DATA_FILE_UNREADABLE';
+  | 'DELTA_DATA_FILE_UNREADABLE'
+  /** Listing or reading the table's storage failed (retriable: the log itself may be fine). */
+  | 'DELTA_STORAGE_FAILED';
 
 /** A Delta table that cannot be read as asked; `context` carries the table and, where known, the version and file. */
 export class DeltaError extends TributaryError<DeltaErrorCode> {}
