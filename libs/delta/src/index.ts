@@ -19,4 +19,4 @@ export { type Replayed, readCommit, replayLog } from './replay.ts';
 export type { DeltaField } from './schema.ts';
 export { type DeltaSnapshot, openSnapshot, type SnapshotOptions } from './snapshot.ts';
 export { TableState } from './table-state.ts';
-export type { StoredObject, TableStorage } from './table-storage.ts';
+export type { TableStorage } from './table-storage.ts';

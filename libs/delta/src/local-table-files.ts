@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { StoredObject, TableStorage } from './table-storage.ts';
+import type { TableStorage } from './table-storage.ts';
 
 /** A table in a local directory, read-only; paths are relative to it and URI-encoded, as in the log. */
 export class LocalTableFiles implements TableStorage {
@@ -12,9 +12,9 @@ export class LocalTableFiles implements TableStorage {
   }
 
   /** Walks only the directory the prefix names (`_delta_log/` lists the log, not the data files). */
-  async list(prefix: string): Promise<StoredObject[]> {
+  async list(prefix: string): Promise<{ path: string }[]> {
     const directory = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    const found: StoredObject[] = [];
+    const found: { path: string }[] = [];
     await this.#walk(directory === '' ? this.location : this.absolute(directory), found);
     return found.filter((object) => object.path.startsWith(prefix));
   }
@@ -37,7 +37,7 @@ export class LocalTableFiles implements TableStorage {
     return absolute;
   }
 
-  async #walk(directory: string, found: StoredObject[]): Promise<void> {
+  async #walk(directory: string, found: { path: string }[]): Promise<void> {
     let entries: Dirent[];
     try {
       entries = await readdir(directory, { withFileTypes: true });
@@ -45,25 +45,14 @@ export class LocalTableFiles implements TableStorage {
       if (isNotFound(error)) return;
       throw error;
     }
-    const files: Promise<StoredObject | undefined>[] = [];
     for (const entry of entries) {
       const absolute = path.join(directory, entry.name);
       if (entry.isDirectory()) await this.#walk(absolute, found);
       // Temporary files of a create-if-absent in progress are not objects yet.
-      else if (entry.isFile() && !entry.name.endsWith('.tmp')) files.push(this.#object(absolute));
+      else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
+        found.push({ path: path.relative(this.location, absolute).split(path.sep).join('/') });
+      }
     }
-    for (const object of await Promise.all(files)) if (object) found.push(object);
-  }
-
-  /** Undefined when the file went away between listing and stat (a vacuum, a renamed temporary). */
-  async #object(absolute: string): Promise<StoredObject | undefined> {
-    const info = await stat(absolute).catch(() => undefined);
-    if (!info) return undefined;
-    return {
-      path: path.relative(this.location, absolute).split(path.sep).join('/'),
-      size: info.size,
-      lastModified: info.mtimeMs,
-    };
   }
 }
 

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  commitPath,
-  type DeltaAction,
-  openSnapshot,
-  type StoredObject,
-  type TableStorage,
-} from '../src/index.ts';
+import { commitPath, type DeltaAction, openSnapshot, type TableStorage } from '../src/index.ts';
 
 /** A table held in memory: a snapshot needs nothing from its storage but list and get. */
 class MemoryTable implements TableStorage {
@@ -18,10 +12,8 @@ class MemoryTable implements TableStorage {
     this.#objects.set(commitPath(version), new TextEncoder().encode(lines));
   }
 
-  async list(prefix: string): Promise<StoredObject[]> {
-    return [...this.#objects]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, bytes]) => ({ path: key, size: bytes.byteLength, lastModified: 0 }));
+  async list(prefix: string): Promise<{ path: string }[]> {
+    return [...this.#objects.keys()].filter((key) => key.startsWith(prefix)).map((key) => ({ path: key }));
   }
 
   async get(path: string): Promise<Uint8Array | undefined> {

@@ -15,6 +15,6 @@ export { appIdFor } from './kafka-source.ts';
 export { type OptimizeOptions, type OptimizeReport, optimize } from './maintenance/optimize.ts';
 export { type VacuumOptions, type VacuumReport, vacuum } from './maintenance/vacuum.ts';
 export { LocalStorage } from './storage/local-storage.ts';
-export type { ObjectStorage } from './storage/object-storage.ts';
+export type { ObjectStorage, StoredObject } from './storage/object-storage.ts';
 export { type S3Location, S3Storage } from './storage/s3-storage.ts';
 export { type AppendOutcome, type PartitionSlice, TableAppender } from './writer/table-appender.ts';

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LocalTableFiles } from '@tributary/delta';
-import type { ObjectStorage } from './object-storage.ts';
+import type { ObjectStorage, StoredObject } from './object-storage.ts';
 
 /** A table in a local directory: the log's local files, plus writes. */
 export class LocalStorage extends LocalTableFiles implements ObjectStorage {
+  /** A file that went away between listing and stat (vacuumed, a temporary renamed) is left out. */
+  override async list(prefix: string): Promise<StoredObject[]> {
+    const found = await Promise.all(
+      (await super.list(prefix)).map(async ({ path: relative }) => {
+        // Listed paths are file names as they are, not URI-encoded like the log's.
+        const info = await stat(path.join(this.location, relative)).catch(() => undefined);
+        return info && { path: relative, size: info.size, lastModified: info.mtimeMs };
+      }),
+    );
+    return found.filter((object) => object !== undefined);
+  }
+
   async put(relative: string, bytes: Uint8Array): Promise<void> {
     const target = this.absolute(relative);
     await mkdir(path.dirname(target), { recursive: true });

@@ -6,8 +6,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { StoredObject } from '@tributary/delta';
-import type { ObjectStorage } from './object-storage.ts';
+import type { ObjectStorage, StoredObject } from './object-storage.ts';
 
 export interface S3Location {
   readonly bucket: string;
