@@ -78,6 +78,8 @@ export async function runMachinePipeline(
     INFLUX_URL: stack.influx.url,
     INFLUX_ORG: '-',
     INFLUX_BUCKET: stack.influx.database,
+    INFLUX_SINK_TOPICS: 'machine.regime',
+    INFLUX_SINK_GROUP_ID: 'influx-sink-machines',
   });
   const services = [classifier, sink];
   const targets: { release(): Promise<void> }[] = [];

@@ -67,12 +67,17 @@ async function rangeQuery(
   options: PipelineHealthOptions,
   stepSeconds: number,
 ): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+  // Prometheus evaluates at start, start + step, …: counting back from `to` makes the last point
+  // `to` itself, so a series that exists now is in the report (a start at `from` could end up to a
+  // step before `to` and miss a rate that only just has its two samples).
+  const end = options.to / 1000;
+  const start = end - Math.ceil((end - options.from / 1000) / stepSeconds) * stepSeconds;
   const response = await fetch(`${prometheusUrl}/api/v1/query_range`, {
     method: 'POST',
     body: new URLSearchParams({
       query: expr,
-      start: String(options.from / 1000),
-      end: String(options.to / 1000),
+      start: String(start),
+      end: String(end),
       step: `${stepSeconds}s`,
     }),
   });
@@ -210,11 +215,12 @@ function withUnit(value: number, unit: string): string {
 
 /** One line per panel (series and peak), then where the report went. */
 export function pipelineHealthSummary(report: PipelineHealthReport): string[] {
+  const width = Math.max(...report.panels.map((panel) => panel.title.length));
   return [
     ...report.panels.map((panel) => {
       const peak = panelPeak(panel);
       const shown = peak === undefined ? 'no data' : `peak ${withUnit(peak, panel.unit)}`;
-      return `   ${panel.title.slice(0, 64).padEnd(64)} ${String(panel.series.length).padStart(3)} series, ${shown}`;
+      return `   ${panel.title.padEnd(width)} ${String(panel.series.length).padStart(3)} series, ${shown}`;
     }),
     `   report         ${report.json}, ${report.svg}`,
     '   dashboard      deploy/grafana/dashboards/pipeline-health.json, alerts deploy/prometheus/alerts.yaml',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeltaError, openSnapshot } from '@tributary/lake-analytics';
-import { registerScrapeTarget, type StackState } from '@tributary/local-stack';
+import type { StackState } from '@tributary/local-stack';
 import { countPoints, sumField } from './influx-count.ts';
 import { lakeReport } from './lake-report.ts';
 import { runScript } from './run-script.ts';
@@ -97,7 +97,6 @@ export async function runTaxiPipeline(
     ...kafkaEnv,
     ZONE_AGGREGATOR_POSTGRES_URL: stack.postgres.url,
   });
-  let unregister: (() => Promise<void>) | undefined;
   const sink = new ServiceProcess('influx-sink', script('services/influx-sink/src/index.ts'), {
     ...kafkaEnv,
     INFLUX_URL: stack.influx.url,
@@ -106,7 +105,6 @@ export async function runTaxiPipeline(
     INFLUX_SINK_TOPICS: 'taxi.zone-hourly',
     INFLUX_SINK_GROUP_ID: 'influx-sink-taxi',
   });
-  let sinkTarget: { release(): Promise<void> } | undefined;
   const lakePath = path.join(options.workDir, 'lake', 'taxi_rides');
   const lakeWriter = new ServiceProcess('lake-writer', script('services/lake-writer/src/main.ts'), {
     ...kafkaEnv,
@@ -114,13 +112,16 @@ export async function runTaxiPipeline(
     LAKE_WRITER_GROUP_ID: 'demo-lake-writer',
     LAKE_WRITER_FLUSH_INTERVAL: '2s',
   });
+  const targets: { release(): Promise<void> }[] = [];
   try {
-    const { httpPort } = await aggregator.running();
-    unregister = await registerScrapeTarget('zone-aggregator', `127.0.0.1:${httpPort}`, {
-      service: 'zone-aggregator',
-    });
-    const sinkAddress = `127.0.0.1:${(await sink.running()).httpPort}`;
-    sinkTarget = await scrapedWhileRunning(stack, sink.name, sinkAddress);
+    const address = async (service: ServiceProcess) => {
+      const running = `127.0.0.1:${(await service.running()).httpPort}`;
+      targets.push(await scrapedWhileRunning(stack, service.name, running));
+      return running;
+    };
+    const aggregatorAddress = await address(aggregator);
+    const sinkAddress = await address(sink);
+    await address(lakeWriter);
     await aggregator.waitForLog((line) => line.msg === 'aggregating');
     progress('zone-aggregator running; replaying the bundled sample');
     const replayed = JSON.parse(
@@ -189,7 +190,7 @@ export async function runTaxiPipeline(
       reportJson,
       reportSvg,
       seconds: (performance.now() - started) / 1000,
-      metrics: `http://127.0.0.1:${httpPort}/metrics`,
+      metrics: `http://${aggregatorAddress}/metrics`,
       lakeLines: lake.lines,
       ridesInInflux,
       influxLines: [
@@ -199,10 +200,9 @@ export async function runTaxiPipeline(
       ],
     };
   } finally {
-    await sinkTarget?.release();
+    await Promise.all(targets.map((target) => target.release()));
     await sink.stop();
     await lakeWriter.stop();
     await aggregator.stop();
-    await unregister?.();
   }
 }
