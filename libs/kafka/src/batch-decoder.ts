@@ -9,11 +9,15 @@ export interface DecodedBatch {
   readonly deadLetters: DeadLetter[];
 }
 
-/** Splits a fetched batch into records the handler gets and dead letters, keeping both in offset order. */
-export function decodeBatch(topic: AnyTopicSpec, batch: Batch): DecodedBatch {
+/**
+ * Splits a fetched batch into records the handler gets and dead letters, keeping both in offset order;
+ * records before `from` (handled already) are left out.
+ */
+export function decodeBatch(topic: AnyTopicSpec, batch: Batch, from?: bigint): DecodedBatch {
   const records: ConsumedRecord<unknown, unknown>[] = [];
   const deadLetters: DeadLetter[] = [];
   for (const message of batch.messages) {
+    if (from !== undefined && BigInt(message.offset) < from) continue;
     try {
       records.push({
         topic: batch.topic,

@@ -52,8 +52,27 @@ export interface CommitStrategy<C extends HandlerContext> {
   /** Waits for work the commit step left running in the background; called before leaving the group. */
   drain?(): Promise<void>;
   /** The group gave this member a new assignment (topic → partitions). */
-  assigned?(assignment: Readonly<Record<string, number[]>>): Promise<void>;
+  assigned?(assignment: Readonly<Record<string, number[]>>, consumer: Consumer): Promise<void>;
+  /**
+   * For a strategy that keeps the offsets in its sink: the offset from which the batch is handled
+   * (records before it were handled already), or null to drop the batch (the strategy moved the
+   * partition's position with a seek). Without it every batch is handled whole.
+   */
+  admit?(batch: Batch, consumer: Consumer): Promise<bigint | null>;
+  /**
+   * A fetched batch held only transaction markers or aborted records: kafkajs moves past it without a
+   * handler call, so a strategy that keeps the offsets itself learns of it here.
+   */
+  passed?(batch: PassedBatch, consumer: Consumer): void;
   close?(): Promise<void>;
+}
+
+/** A batch with nothing to handle: `firstOffset` is its first record at or after the fetch position. */
+export interface PassedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly firstOffset: string;
+  readonly lastOffset: string;
 }
 
 type LoopState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'CRASHED';
@@ -110,10 +129,19 @@ export class ConsumerLoop<C extends HandlerContext> {
         { memberId: payload.memberId, assignment: payload.memberAssignment },
         'joined consumer group',
       );
-      strategy.assigned?.(payload.memberAssignment).catch((error: unknown) => {
+      strategy.assigned?.(payload.memberAssignment, this.#consumer).catch((error: unknown) => {
         this.#logger.warn({ err: error }, 'releasing resources of revoked partitions failed');
       });
     });
+    const { passed } = strategy;
+    if (passed) {
+      this.#consumer.on(this.#consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        // batchSize 0: every record was a marker or aborted (a handled batch has at least one record).
+        if (payload.batchSize !== 0 || payload.firstOffset === null || this.#state !== 'RUNNING') return;
+        const { topic, partition, firstOffset, lastOffset } = payload;
+        passed.call(strategy, { topic, partition, firstOffset, lastOffset }, this.#consumer);
+      });
+    }
     this.#consumer.on(this.#consumer.events.CRASH, ({ payload }) => {
       this.#joined = false;
       readiness?.fail(`consumer crashed: ${(payload.error as Error).message}`);
@@ -186,8 +214,18 @@ export class ConsumerLoop<C extends HandlerContext> {
       partition: batch.partition,
       reject: (record, reason) => deadLetters.push(rejected(batch, record, reason)),
     });
-    const { records, deadLetters } = decodeBatch(handler.topic, batch);
-    this.#metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
+    let from: bigint | null | undefined;
+    try {
+      from = await this.#strategy.admit?.(batch, this.#consumer);
+    } catch (error) {
+      // The sink could not say where the partition stands (it is down, say): as a failed commit.
+      if (!isRetriable(error)) throw error;
+      this.#pauseWithBackoff(payload, error);
+      return;
+    }
+    if (from === null) return;
+    const { records, deadLetters } = decodeBatch(handler.topic, batch, from);
+    this.#metrics.consumed.inc({ topic: batch.topic }, records.length + deadLetters.length);
     const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
     const processed: ProcessedBatch<C> = { handler, batch, nextOffset, records, deadLetters, context };
     try {

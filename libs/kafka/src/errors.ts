@@ -5,6 +5,8 @@ export type KafkaLayerErrorCode =
   | 'TRANSACTION_FAILED'
   | 'PRODUCER_FENCED'
   | 'PRODUCER_CLOSED'
+  | 'SINK_OFFSET_CONFLICT'
+  | 'OFFSETS_OUT_OF_RANGE'
   | 'INVALID_SETTINGS';
 
 /** An error of our Kafka layer: a stable code, whether a retry can help, and what it is about. */

@@ -11,10 +11,12 @@ export {
 } from './exactly-once-processor.ts';
 export { type BatchHandler, type HandlerContext, handle, type TopicHandler } from './handler.ts';
 export { KafkaMetrics } from './metrics.ts';
+export type { OffsetMove, OffsetSink } from './offset-sink.ts';
 export { BatchingProducer, type BatchingProducerOptions } from './producer.ts';
 export { readToEnd } from './read-to-end.ts';
 export type { ConsumedRecord, OutgoingRecord } from './records.ts';
 export { type KafkaSettings, kafkaSettings } from './settings.ts';
+export { SinkOffsetsConsumer, type SinkOffsetsConsumerOptions } from './sink-offsets-consumer.ts';
 export {
   type AnyTopicSpec,
   CHANGELOG_CONFIG,

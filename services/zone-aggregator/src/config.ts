@@ -1,6 +1,7 @@
 import { type ConfigOf, env } from '@tributary/config';
 import { kafkaSettings } from '@tributary/kafka';
 import { taxiRides, taxiZoneHourly } from '@tributary/topics';
+import { SQL_IDENTIFIER } from './stores/sql-identifier.ts';
 
 /** The zone-aggregator's settings, each declared once with its doc and default. */
 export const aggregatorSettings = {
@@ -25,11 +26,21 @@ export const aggregatorSettings = {
   }),
   postgresUrl: env.secret('ZONE_AGGREGATOR_POSTGRES_URL', {
     default: 'postgres://postgres@127.0.0.1:15432/tributary',
-    doc: 'PostgreSQL holding the zone table (the local stack by default)',
+    doc: 'PostgreSQL holding the zone table and the serving table (the local stack by default)',
   }),
   zoneTable: env.string('ZONE_AGGREGATOR_ZONE_TABLE', {
     default: 'taxi_zones',
     doc: 'Zone table (created and seeded with 30 NYC zones when missing); changes apply without restart',
+  }),
+  servingTable: env.custom('ZONE_AGGREGATOR_SERVING_TABLE', {
+    default: 'taxi_zone_hourly' as string | null,
+    expected: "a plain table name ([a-z_][a-z0-9_]*, at most 51 characters) or 'off'",
+    parse: (raw): string | null => {
+      if (raw === 'off') return null;
+      if (!SQL_IDENTIFIER.test(raw)) throw new Error('not a plain lower-case identifier');
+      return raw;
+    },
+    doc: "Serving table in the same PostgreSQL: the latest taxi.zone-hourly record per zone-hour, written exactly once by the serve stage (<appId>.serve) with its consumed offsets in <table>_offsets; 'off': no serve stage",
   }),
   watermarkDelay: env.duration('ZONE_AGGREGATOR_WATERMARK_DELAY', {
     default: '10m',
@@ -51,7 +62,7 @@ export const aggregatorSettings = {
     default: 1024 * 1024,
     min: 1024,
     max: 64 * 1024 * 1024,
-    doc: 'Fetch size per partition: bounds the records of one batch (one transaction)',
+    doc: 'Fetch size per partition (every stage): bounds the records of one batch (one transaction)',
   }),
 };
 

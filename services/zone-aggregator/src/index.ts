@@ -4,6 +4,7 @@ import {
   createKafka,
   type ExactlyOnceContext,
   ExactlyOnceProcessor,
+  SinkOffsetsConsumer,
   type TopicHandler,
   TopicRegistry,
   type TopicSpec,
@@ -11,12 +12,13 @@ import {
 import { createService } from '@tributary/service-kit';
 import { aggregatorSettings } from './config.ts';
 import { AggregatorMetrics } from './metrics.ts';
+import { ServingTable } from './stores/serving-table.ts';
 import { SourceProgressStore } from './stores/source-progress.ts';
 import { type PartitionedState, StateRestorer } from './stores/state-restorer.ts';
 import { ZoneTable } from './stores/zone-table.ts';
 import { WindowStore } from './stores/zone-windows.ts';
 import { aggregatorTopics } from './topics.ts';
-import { aggregateStage, routeStage } from './topology.ts';
+import { aggregateStage, routeStage, serveStage } from './topology.ts';
 
 const service = createService({ name: 'zone-aggregator', version: '0.1.0', settings: aggregatorSettings });
 const { config, logger } = service;
@@ -32,14 +34,24 @@ const zones = new ZoneTable({
   },
 });
 const kafka = createKafka(config.kafka, logger);
-// Hooks run in reverse order: the processors (registered below) stop before the zone table closes.
+const serving =
+  config.servingTable === null
+    ? undefined
+    : new ServingTable({
+        connectionString: config.postgresUrl,
+        table: config.servingTable,
+        onCommit: (changes, seconds) => metrics.served(changes, seconds),
+      });
+// Hooks run in reverse order: the stages (registered below) stop before the tables close.
 service.onShutdown(() => zones.close(), 'stop listening to the zone table');
+if (serving) service.onShutdown(() => serving.close(), 'close the serving table connections');
 
 await service.start();
 const zoneCheck = service.readiness.register('zone-table');
 zoneCheck.fail('zone table not loaded');
 await zones.open();
 zoneCheck.pass();
+await serving?.open();
 
 const admin = kafka.admin();
 await admin.connect();
@@ -126,11 +138,31 @@ const aggregate = stage('aggregate', {
   handlers: (restorer) => aggregateStage({ ...parts, windows, restorer }),
 });
 
+// Stage 3 (<appId>.serve, when a serving table is set): taxi.zone-hourly → the PostgreSQL serving
+// table, exactly once by the offsets it keeps in the same transactions.
+const serve =
+  serving &&
+  new SinkOffsetsConsumer(
+    kafka,
+    serving,
+    {
+      groupId: `${config.appId}.serve`,
+      handlers: serveStage({ topics }),
+      partitionsConsumedConcurrently: 1,
+      maxBytesPerPartition: config.maxBytesPerPartition,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      onCrash: common.onCrash,
+      readiness: service.readiness.register('serve-stage'),
+    },
+    { registry: service.metrics, logger: logger.child({ stage: 'serve' }) },
+  );
+
+const stages = [route, aggregate, ...(serve ? [serve] : [])];
 service.onShutdown(
-  () => Promise.all([route.stop(), aggregate.stop()]),
-  'stop both stages: finish the batches in flight, leave the groups',
+  () => Promise.all(stages.map((running) => running.stop())),
+  'stop the stages: finish the batches in flight, leave the groups',
 );
-await Promise.all([route.start(), aggregate.start()]);
+await Promise.all(stages.map((running) => running.start()));
 logger.info(
   {
     appId: config.appId,
@@ -139,6 +171,7 @@ logger.info(
     repartition: topics.repartition.name,
     output: topics.output.name,
     changelogs: [topics.windowChangelog.name, topics.sourceChangelog.name],
+    servingTable: serving?.table ?? 'off',
     zones: zones.current.zones.length,
   },
   'aggregating',

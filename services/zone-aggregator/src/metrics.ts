@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ServingChanges } from './processors/serving-rows.ts';
 import type { WindowStore } from './stores/zone-windows.ts';
 
 /** The zone-aggregator's own metrics; the Kafka layer registers its consumer/producer metrics beside. */
@@ -13,6 +14,9 @@ export class AggregatorMetrics {
   readonly zoneReloads: Counter;
   readonly zones: Gauge;
   readonly restoredEntries: Counter;
+  readonly servingUpserts: Counter;
+  readonly servingDeletes: Counter;
+  readonly servingCommit: Histogram;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -66,6 +70,29 @@ export class AggregatorMetrics {
       help: 'Changelog entries read back to restore state (source progress, windows) on assignment',
       registers,
     });
+    this.servingUpserts = new Counter({
+      name: 'zone_aggregator_serving_rows_upserted_total',
+      help: 'Serving-table rows inserted or updated by the serve stage (committed; latest record per key of each batch)',
+      registers,
+    });
+    this.servingDeletes = new Counter({
+      name: 'zone_aggregator_serving_rows_deleted_total',
+      help: 'Serving-table rows deleted for a taxi.zone-hourly tombstone (committed)',
+      registers,
+    });
+    this.servingCommit = new Histogram({
+      name: 'zone_aggregator_serving_commit_seconds',
+      help: 'One serve-stage PostgreSQL transaction: offsets moved, rows upserted and deleted',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+  }
+
+  /** Counts a committed serve-stage transaction. */
+  served(changes: ServingChanges, seconds: number): void {
+    this.servingUpserts.inc(changes.upserts.length);
+    this.servingDeletes.inc(changes.deletes.length);
+    this.servingCommit.observe(seconds);
   }
 
   /** Sets the state gauges from stage 2's owned partitions. */

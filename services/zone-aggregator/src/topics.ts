@@ -1,5 +1,5 @@
 import { CHANGELOG_CONFIG, defineTopic, type TopicSpec } from '@tributary/kafka';
-import { jsonCodec, type Static, stringCodec, Type } from '@tributary/schemas';
+import { jsonCodec, orTombstone, type Static, stringCodec, Type } from '@tributary/schemas';
 import { type TaxiRide, taxiRides, taxiZoneHourly, type ZoneHourly } from '@tributary/topics';
 
 const HOUR_MS = 3_600_000;
@@ -64,6 +64,8 @@ export interface AggregatorTopics {
   readonly sourceChangelog: TopicSpec<string, SourceProgress>;
   /** taxi.zone-hourly (or the configured name): compacted, latest per zone|hourStart. */
   readonly output: TopicSpec<string, ZoneHourly>;
+  /** The same topic as the serve stage reads it: a tombstone (the key deleted) decodes as null. */
+  readonly served: TopicSpec<string, ZoneHourly | null>;
 }
 
 export function aggregatorTopics(names: {
@@ -77,9 +79,11 @@ export function aggregatorTopics(names: {
     name === spec.name ? spec : defineTopic({ ...spec, name, deadLetterTopic: `${name}.dlq` });
   const input = renamed(taxiRides, names.inputTopic);
   const stage2Partitions = names.repartitionPartitions ?? input.partitions;
+  const output = renamed(taxiZoneHourly, names.outputTopic);
   return {
     input,
-    output: renamed(taxiZoneHourly, names.outputTopic),
+    output,
+    served: { ...output, value: orTombstone(output.value) },
     repartition: defineTopic({
       name: `${names.appId}.zones-repartition`,
       doc: 'Located rides keyed by pickup zone, and every input partition’s watermark sent to every partition',

@@ -2,7 +2,9 @@ import { type ExactlyOnceContext, handle, type TopicHandler } from '@tributary/k
 import type { ZoneIndex } from '@tributary/taxi';
 import type { AggregatorMetrics } from './metrics.ts';
 import { routeRides, type WindowSettings } from './processors/route-rides.ts';
+import { servingChanges } from './processors/serving-rows.ts';
 import { aggregateBatch } from './processors/zone-hourly.ts';
+import type { ServingContext } from './stores/serving-table.ts';
 import type { SourceProgressStore } from './stores/source-progress.ts';
 import type { StateRestorer } from './stores/state-restorer.ts';
 import type { WindowStore } from './stores/zone-windows.ts';
@@ -94,5 +96,19 @@ export function aggregateStage(
       },
       { revert: (partition) => restorer.invalidate(partition) },
     ),
+  ];
+}
+
+/**
+ * Stage 3 (serve), one PostgreSQL transaction per taxi.zone-hourly batch: each key's latest record
+ * upserted into the serving table (a tombstone deletes the row), the batch's offsets beside them.
+ */
+export function serveStage(parts: { readonly topics: AggregatorTopics }): TopicHandler<ServingContext>[] {
+  return [
+    handle(parts.topics.served, (records, context: ServingContext) => {
+      const changes = servingChanges(records);
+      for (const { record, reason } of changes.rejected) context.reject(record, reason);
+      context.write(changes);
+    }),
   ];
 }

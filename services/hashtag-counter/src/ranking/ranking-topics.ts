@@ -1,5 +1,5 @@
 import { defineTopic, type TopicSpec } from '@tributary/kafka';
-import type { Codec } from '@tributary/schemas';
+import { orTombstone } from '@tributary/schemas';
 import { type HashtagTop, type HashtagWindowCount, hashtagCounts, hashtagTop } from '@tributary/topics';
 
 /** The ranking stage's topics: what it reads, its internal topics, and what it writes. */
@@ -12,15 +12,6 @@ export interface RankingTopics {
   readonly changelog: TopicSpec<string, HashtagWindowCount>;
   /** hashtags.top: key windowStart, the top N of the window (latest wins; tombstone once expired). */
   readonly top: TopicSpec<string, HashtagTop>;
-}
-
-/** A codec that reads a tombstone as null instead of refusing it. */
-export function orTombstone<T>(codec: Codec<T>): Codec<T | null> {
-  return {
-    name: `${codec.name} or tombstone`,
-    encode: (value) => codec.encode(value as T),
-    decode: (bytes) => (bytes === null ? null : codec.decode(bytes)),
-  };
 }
 
 const renamed = <K, V>(spec: TopicSpec<K, V>, name: string): TopicSpec<K, V> =>

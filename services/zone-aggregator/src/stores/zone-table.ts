@@ -1,8 +1,7 @@
 import { NYC_ZONES, type Zone, ZoneIndex } from '@tributary/taxi';
 import pg from 'pg';
 import type { Logger } from 'pino';
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]{0,50}$/;
+import { SQL_IDENTIFIER } from './sql-identifier.ts';
 
 /** The zone table's name is not a plain identifier (it is put into SQL). */
 export class ZoneTableNameError extends Error {
@@ -11,7 +10,7 @@ export class ZoneTableNameError extends Error {
 }
 
 function checked(table: string): string {
-  if (!IDENTIFIER.test(table))
+  if (!SQL_IDENTIFIER.test(table))
     throw new ZoneTableNameError(`zone table name ${JSON.stringify(table)} is not [a-z_][a-z0-9_]*`);
   return table;
 }
