@@ -275,15 +275,23 @@ describe('pipeline health: every dashboard and alert query against the real Prom
       150_000,
       2_000,
     );
-    // The data is these services' own: the job filter the dashboard applies selects them.
-    const consumed = await instantQuery(
-      stack.prometheus.url,
-      expand(expressions[0]?.expr ?? '', Object.values(jobs)),
-    );
-    assert.deepEqual(
-      consumed.data?.result.map((series) => series.metric.topic).sort(),
-      [inputTopic, outputTopic].sort(),
-    );
+    // The data is these services' own: the job filter the dashboard applies selects them. The
+    // classifier's input can have its rate before the sink's does, so wait for both topics.
+    const consumedTopics = async () => {
+      const consumed = await instantQuery(
+        stack.prometheus.url,
+        expand(expressions[0]?.expr ?? '', Object.values(jobs)),
+      );
+      return (consumed.data?.result ?? []).map((series) => series.metric.topic ?? '').sort();
+    };
+    const expected = [inputTopic, outputTopic].sort();
+    await waitFor(
+      `consumed rates of ${expected.join(' and ')}`,
+      async () => ((await consumedTopics()).length >= expected.length ? true : undefined),
+      60_000,
+      1_000,
+    ).catch(() => {}); // the assertion says which topic is missing, or which is extra
+    assert.deepEqual(await consumedTopics(), expected);
   });
 
   it("the demo's pipeline-health report draws every panel from the same queries, as JSON and SVG", async () => {
