@@ -25,3 +25,20 @@ export async function sumField(
 ): Promise<number> {
   return firstValue(influx, `SELECT sum("${field}") FROM "${measurement}"`);
 }
+
+/**
+ * Deletes a measurement's points from a time on (InfluxQL DELETE, a POST), so a run's count is its
+ * own: an earlier demo run's points can lie in the same event-time range.
+ */
+export async function deletePointsSince(
+  influx: { url: string; database: string },
+  measurement: string,
+  sinceMs: number,
+): Promise<void> {
+  const query = `DELETE FROM "${measurement}" WHERE time >= ${sinceMs}ms`;
+  const response = await fetch(`${influx.url}/query?db=${encodeURIComponent(influx.database)}`, {
+    method: 'POST',
+    body: new URLSearchParams({ q: query }),
+  });
+  if (!response.ok) throw new Error(`InfluxDB answered ${response.status} to ${query}`);
+}

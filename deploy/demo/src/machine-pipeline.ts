@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackState } from '@tributary/local-stack';
-import { countPoints } from './influx-count.ts';
+import { countPoints, deletePointsSince } from './influx-count.ts';
 import { runScript } from './run-script.ts';
 import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
@@ -94,6 +94,8 @@ export async function runMachinePipeline(
 
     const total = options.machines * options.readingsPerMachine;
     const startTime = Date.now() - options.readingsPerMachine * 1000;
+    // This run's readings replace an earlier run's in the same range: the count below is this run's.
+    await deletePointsSince(stack.influx, 'machine_regime', startTime);
     progress(`replaying ${total} readings of ${options.machines} machines at ${options.rate}/s`);
     const started = performance.now();
     await runScript(

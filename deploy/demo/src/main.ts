@@ -64,7 +64,7 @@ console.log(
         `   top ${index + 1}          ${zone.zoneName} (${zone.borough}): ${zone.rides} rides, average fare $${zone.avgFare.toFixed(2)}`,
     ),
     `   report         ${taxi.reportJson}, ${taxi.reportSvg}`,
-    ...taxi.influxLines,
+    ...taxi.servingLines,
     ...taxi.lakeLines,
   ].join('\n'),
 );

@@ -7,6 +7,7 @@ import { lakeReport } from './lake-report.ts';
 import { runScript } from './run-script.ts';
 import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
+import { type ServingTableSize, servingTableSize } from './serving-table.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const script = (relative: string) => path.join(repoRoot, relative);
@@ -41,8 +42,11 @@ export interface TaxiPipelineSummary {
   readonly lakeLines: readonly string[];
   /** Rides in InfluxDB's taxi_zone_hourly once influx-sink caught up (the latest count of each zone-hour). */
   readonly ridesInInflux: number;
-  /** What influx-sink wrote and where to look at it: an InfluxDB query URL and the Grafana dashboard. */
-  readonly influxLines: readonly string[];
+  /**
+   * Where zone-hourly is served: the PostgreSQL serving table, what influx-sink wrote (an InfluxDB
+   * query URL) and the Grafana dashboard.
+   */
+  readonly servingLines: readonly string[];
 }
 
 /** Rows and files of the latest version of a Delta table (stats.numRecords); none before its first commit. */
@@ -62,6 +66,30 @@ async function deltaTableSize(table: string): Promise<{ rows: number; files: num
 
 function progress(message: string): void {
   process.stderr.write(`[demo] taxi rides: ${message}\n`);
+}
+
+/** zone-aggregator's serve stage: taxi.zone-hourly in PostgreSQL for BI tools. */
+const SERVING_TABLE = 'taxi_zone_hourly';
+
+/** Waits until the serving table holds `rides` rides; fails if zone-aggregator exits first. */
+async function waitForServingTable(
+  stack: StackState,
+  aggregator: ServiceProcess,
+  rides: number,
+): Promise<ServingTableSize> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const size = await servingTableSize(stack.postgres.url, SERVING_TABLE);
+    if (size.rides >= rides) return size;
+    const exited = await Promise.race([
+      aggregator.exited,
+      new Promise((resolve) => setTimeout(resolve, 1000, undefined)),
+    ]);
+    if (exited !== undefined)
+      throw new Error(`zone-aggregator exited (${JSON.stringify(exited)}) with ${size.rides} rides served`);
+    if (Date.now() > deadline)
+      throw new Error(`PostgreSQL's ${SERVING_TABLE} held ${size.rides} of ${rides} rides after 120 s`);
+  }
 }
 
 /** Waits until InfluxDB's taxi_zone_hourly holds `rides` rides; fails if the sink exits first. */
@@ -158,6 +186,8 @@ export async function runTaxiPipeline(
         throw new Error(`zone-hourly holds ${report.totalRides} rides, expected ${replayed.totalProduced}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    progress(`waiting for the serving table in PostgreSQL to hold the ${report.totalRides} counted rides`);
+    const served = await waitForServingTable(stack, aggregator, report.totalRides);
     progress(`waiting for influx-sink to write the ${report.totalRides} counted rides to InfluxDB`);
     const ridesInInflux = await waitForInflux(stack, sink, report.totalRides);
     const zoneHourPoints = await countPoints(stack.influx, 'taxi_zone_hourly', 'rides', 0);
@@ -193,7 +223,8 @@ export async function runTaxiPipeline(
       metrics: `http://${aggregatorAddress}/metrics`,
       lakeLines: lake.lines,
       ridesInInflux,
-      influxLines: [
+      servingLines: [
+        `   PostgreSQL     ${served.rides} rides in ${served.rows} rows of ${SERVING_TABLE} (serving table for BI tools; ${stack.postgres.url})`,
         `   influx-sink    ${ridesInInflux} rides in ${zoneHourPoints} zone-hour points of taxi_zone_hourly (metrics were at http://${sinkAddress}/metrics)`,
         `   InfluxDB       ${stack.influx.url}/query?db=${encodeURIComponent(stack.influx.database)}&q=${encodeURIComponent(boroughQuery)}`,
         "   Grafana        dashboard JSON: deploy/grafana/dashboards/taxi.json (default range 2009-01-01 – 2015-07-01 UTC, the rides' event time)",

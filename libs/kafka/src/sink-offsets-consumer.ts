@@ -32,9 +32,9 @@ const fetchedOffset = (batch: Batch): bigint =>
 /**
  * Exactly once into a transactional sink outside Kafka (PostgreSQL, say): each batch's writes and
  * the partition's next offset are one sink transaction ({@link OffsetSink.commit}), and the sink's
- * offsets decide where a partition is read from: when this member first handles a batch of a newly
- * assigned partition it reads the stored offset, skips the records before it and seeks there if the
- * fetch started later. Kafka's committed offsets follow the sink's, for lag monitoring only. A batch
+ * offsets decide where a partition is read from: when a partition is assigned this member reads the
+ * stored offset and seeks there (the earliest offset when none is stored), and a batch fetched from
+ * elsewhere has the records before it skipped or is sought again. Kafka's committed offsets follow the sink's, for lag monitoring only. A batch
  * of transaction markers only moves the stored offset too, so a caught-up sink holds the end offsets.
  * Dead letters go to Kafka before the sink commits: at least once.
  */
@@ -43,7 +43,8 @@ export class SinkOffsetsConsumer<C extends HandlerContext> {
   readonly #deadLetters: BatchingProducer;
   readonly #sink: OffsetSink<C>;
   readonly #logger: Logger;
-  #positions = new Map<string, PartitionPosition>();
+  /** Read from the sink once per assignment; a promise, so the assignment and a batch share one read. */
+  #positions = new Map<string, Promise<PartitionPosition>>();
   /** Offset-only moves in flight, per partition: the partition's next batch waits for them. */
   readonly #moves = new Map<string, Promise<void>>();
   /** The position each batch in flight was admitted against: its commit applies only from there. */
@@ -67,10 +68,18 @@ export class SinkOffsetsConsumer<C extends HandlerContext> {
       options.handlers,
       {
         createContext: (base) => sink.createContext(base),
-        assigned: async (assignment) => {
+        assigned: async (assignment, consumer) => {
           // Positions are read again from the sink: another member may have moved them meanwhile.
           this.#positions = new Map();
           this.#logger.info({ assignment }, 'partitions assigned; positions come from the sink');
+          // Sought now, not at the first batch: where Kafka's committed offset is the end (a sink
+          // emptied or replaced since) no batch would come to be admitted.
+          for (const [topic, partitions] of Object.entries(assignment))
+            for (const partition of partitions) {
+              const position = await this.#position(topic, partition);
+              if (position.sought === undefined)
+                this.#seek(consumer, topic, partition, position.next ?? 'earliest', position);
+            }
         },
         admit: (batch, consumer) => this.#admit(batch, consumer),
         commit: async ({ batch, nextOffset, deadLetters: letters, handler, context }, consumer) => {
@@ -110,12 +119,18 @@ export class SinkOffsetsConsumer<C extends HandlerContext> {
     return this.#loop.stop();
   }
 
-  async #position(topic: string, partition: number): Promise<PartitionPosition> {
+  #position(topic: string, partition: number): Promise<PartitionPosition> {
     const key = `${topic}/${partition}`;
     let position = this.#positions.get(key);
     if (!position) {
-      const stored = (await this.#sink.storedOffsets(topic, [partition])).get(partition);
-      position = { stored, next: stored, sought: undefined };
+      position = this.#sink.storedOffsets(topic, [partition]).then((offsets) => {
+        const stored = offsets.get(partition);
+        return { stored, next: stored, sought: undefined };
+      });
+      // A failed read is not kept: the next batch or assignment reads again.
+      position.catch(() => {
+        if (this.#positions.get(key) === position) this.#positions.delete(key);
+      });
       this.#positions.set(key, position);
     }
     return position;

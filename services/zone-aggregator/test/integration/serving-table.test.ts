@@ -134,6 +134,16 @@ describe('serve stage: taxi.zone-hourly into a PostgreSQL serving table, exactly
     assert.equal(afterTombstone.has(gone), false, 'the tombstoned row is deleted');
     assert.deepEqual(afterTombstone, await latestBefore(kafka, outputSpec(r)));
     await service.stop();
+
+    // A serving database replaced (tables dropped) while the group's Kafka offsets are at the end:
+    // the sink's offsets decide, so a restart rebuilds the table from the earliest offset.
+    assert.ok((await committedTotal(kafka, stageGroups(r).serve, r.output)) > 0n);
+    await client.query(`DROP TABLE ${r.servingTable}, ${r.servingTable}_offsets`);
+    const rebuilt = start(r);
+    await rebuilt.waitForLog((line) => line.msg === 'aggregating');
+    await servedToEnd(r);
+    assert.deepEqual(await servingRows(client, r.servingTable), afterTombstone, 'rebuilt from the topic');
+    await rebuilt.stop();
   });
 
   it('killed -9 three times mid-stream: each crash leaves the table as the topic up to its stored offsets; after a restart it equals the reference and holds the end offsets', async () => {

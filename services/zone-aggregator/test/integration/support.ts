@@ -99,16 +99,19 @@ export function startAggregator(
       ZONE_AGGREGATOR_ZONE_TABLE: run.zoneTable,
       ZONE_AGGREGATOR_SESSION_TIMEOUT: '6s',
       ZONE_AGGREGATOR_TRANSACTION_TIMEOUT: '20s',
+      // Off unless a test names its own table: the default one is the demo's.
+      ZONE_AGGREGATOR_SERVING_TABLE: 'off',
       ...extra,
     },
     { echoStderr: true },
   );
 }
 
-/** The consumer groups of the two stages. */
+/** The consumer groups of the three stages. */
 export const stageGroups = (run: AggregatorRun) => ({
   route: `${run.appId}.route`,
   aggregate: `${run.appId}.aggregate`,
+  serve: `${run.appId}.serve`,
 });
 
 /**
