@@ -1,6 +1,7 @@
 import { type HandlerContext, KafkaLayerError, type OffsetMove, type OffsetSink } from '@tributary/kafka';
 import pg from 'pg';
 import type { ServingChanges } from '../processors/serving-rows.ts';
+import { underSchemaLock } from './schema-lock.ts';
 import { SQL_IDENTIFIER } from './sql-identifier.ts';
 
 /** The serving table's name is not a plain identifier, or a write failed. */
@@ -38,9 +39,7 @@ function checked(table: string): string {
  */
 export async function ensureServingTables(client: pg.ClientBase, table: string): Promise<void> {
   const name = checked(table);
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+  await underSchemaLock(client, name, async () => {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${name} (
         zone_id text NOT NULL,
@@ -65,11 +64,7 @@ export async function ensureServingTables(client: pg.ClientBase, table: string):
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (topic, partition)
       )`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /** What the serve stage's handler leaves for the batch's transaction. */

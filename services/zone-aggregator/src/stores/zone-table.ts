@@ -1,6 +1,7 @@
 import { NYC_ZONES, type Zone, ZoneIndex } from '@tributary/taxi';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { underSchemaLock } from './schema-lock.ts';
 import { SQL_IDENTIFIER } from './sql-identifier.ts';
 
 /** The zone table's name is not a plain identifier (it is put into SQL). */
@@ -24,9 +25,7 @@ export const changeChannel = (table: string) => `${checked(table)}_changed`;
  */
 export async function ensureZoneTable(client: pg.ClientBase, table: string): Promise<void> {
   const name = checked(table);
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
+  await underSchemaLock(client, name, async () => {
     await client.query(`
       CREATE TABLE IF NOT EXISTS ${name} (
         id text PRIMARY KEY,
@@ -62,11 +61,7 @@ export async function ensureZoneTable(client: pg.ClientBase, table: string): Pro
         );
       }
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 async function loadZones(client: pg.ClientBase, table: string): Promise<Zone[]> {
