@@ -7,7 +7,8 @@ import { lakeReport } from './lake-report.ts';
 import { runScript } from './run-script.ts';
 import { scrapedWhileRunning } from './scraped-service.ts';
 import { ServiceProcess } from './service-process.ts';
-import { type ServingTableSize, servingTableSize } from './serving-table.ts';
+import { servingTableSize } from './serving-table.ts';
+import { waitWhileRunning } from './wait-while-running.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const script = (relative: string) => path.join(repoRoot, relative);
@@ -71,48 +72,11 @@ function progress(message: string): void {
 /** zone-aggregator's serve stage: taxi.zone-hourly in PostgreSQL for BI tools. */
 const SERVING_TABLE = 'taxi_zone_hourly';
 
-/** Waits until the serving table holds `rides` rides; fails if zone-aggregator exits first. */
-async function waitForServingTable(
-  stack: StackState,
-  aggregator: ServiceProcess,
-  rides: number,
-): Promise<ServingTableSize> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const size = await servingTableSize(stack.postgres.url, SERVING_TABLE);
-    if (size.rides >= rides) return size;
-    const exited = await Promise.race([
-      aggregator.exited,
-      new Promise((resolve) => setTimeout(resolve, 1000, undefined)),
-    ]);
-    if (exited !== undefined)
-      throw new Error(`zone-aggregator exited (${JSON.stringify(exited)}) with ${size.rides} rides served`);
-    if (Date.now() > deadline)
-      throw new Error(`PostgreSQL's ${SERVING_TABLE} held ${size.rides} of ${rides} rides after 120 s`);
-  }
-}
-
-/** Waits until InfluxDB's taxi_zone_hourly holds `rides` rides; fails if the sink exits first. */
-async function waitForInflux(stack: StackState, sink: ServiceProcess, rides: number): Promise<number> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const inInflux = await sumField(stack.influx, 'taxi_zone_hourly', 'rides');
-    if (inInflux >= rides) return inInflux;
-    const exited = await Promise.race([
-      sink.exited,
-      new Promise((resolve) => setTimeout(resolve, 1000, undefined)),
-    ]);
-    if (exited !== undefined)
-      throw new Error(`influx-sink exited (${JSON.stringify(exited)}) with ${inInflux} rides in InfluxDB`);
-    if (Date.now() > deadline)
-      throw new Error(`InfluxDB held ${inInflux} of ${rides} rides in taxi_zone_hourly after 120 s`);
-  }
-}
-
 /**
  * taxi-replayer (the bundled sample) → taxi.rides → zone-aggregator (zones from PostgreSQL) →
- * taxi.zone-hourly → zone-report, and taxi.zone-hourly → influx-sink → InfluxDB (the Grafana Taxi
- * dashboard's measurement). The replay checkpoint lives in the work dir: a second demo run finds the
+ * taxi.zone-hourly → zone-report and zone-aggregator's PostgreSQL serving table, taxi.zone-hourly →
+ * influx-sink → InfluxDB (the Grafana Taxi dashboard's measurement), and taxi.rides → lake-writer →
+ * Delta table → lake-analytics. The replay checkpoint lives in the work dir: a second demo run finds the
  * sample replayed already and sends nothing twice.
  */
 export async function runTaxiPipeline(
@@ -187,29 +151,28 @@ export async function runTaxiPipeline(
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     progress(`waiting for the serving table in PostgreSQL to hold the ${report.totalRides} counted rides`);
-    const served = await waitForServingTable(stack, aggregator, report.totalRides);
+    const rides = report.totalRides;
+    const served = await waitWhileRunning(aggregator, async () => {
+      const size = await servingTableSize(stack.postgres.url, SERVING_TABLE);
+      return {
+        done: size.rides >= rides,
+        value: size,
+        state: `${size.rides} of ${rides} rides in ${SERVING_TABLE}`,
+      };
+    });
     progress(`waiting for influx-sink to write the ${report.totalRides} counted rides to InfluxDB`);
-    const ridesInInflux = await waitForInflux(stack, sink, report.totalRides);
+    const ridesInInflux = await waitWhileRunning(sink, async () => {
+      const inInflux = await sumField(stack.influx, 'taxi_zone_hourly', 'rides');
+      return { done: inInflux >= rides, value: inInflux, state: `${inInflux} of ${rides} rides in InfluxDB` };
+    });
     const zoneHourPoints = await countPoints(stack.influx, 'taxi_zone_hourly', 'rides', 0);
     const boroughQuery = 'SELECT sum("rides") FROM "taxi_zone_hourly" GROUP BY "borough"';
     progress('waiting for lake-writer to commit every ride to the Delta table');
-    const lakeDeadline = Date.now() + 120_000;
-    for (;;) {
-      const size = await deltaTableSize(lakePath);
-      if (size.rows >= replayed.totalProduced) break;
-      const exited = await Promise.race([
-        lakeWriter.exited,
-        new Promise((resolve) => setTimeout(resolve, 1000, undefined)),
-      ]);
-      if (exited !== undefined)
-        throw new Error(
-          `lake-writer exited (${JSON.stringify(exited)}) with ${size.rows} rows in ${lakePath}`,
-        );
-      if (Date.now() > lakeDeadline)
-        throw new Error(
-          `lake-writer had ${size.rows} of ${replayed.totalProduced} rows in ${lakePath} after 120 s`,
-        );
-    }
+    await waitWhileRunning(lakeWriter, async () => {
+      const { rows } = await deltaTableSize(lakePath);
+      const done = rows >= replayed.totalProduced;
+      return { done, value: rows, state: `${rows} of ${replayed.totalProduced} rows in ${lakePath}` };
+    });
     progress('analysing the lake');
     const lake = await lakeReport(lakePath, path.join(options.workDir, 'lake-report'));
     return {
