@@ -5,6 +5,7 @@ import { deltalakePythonBinary } from './prerequisites/python-deltalake.ts';
 import { loadSettings } from './settings.ts';
 
 export { renderInfluxConfig } from './components/influxdb.ts';
+export { type PrivatePostgres, privatePostgres } from './components/postgres.ts';
 export { StackError, type StackErrorCode, StackNotRunningError } from './errors.ts';
 export { type KafkaCluster, type KafkaNode, startKafkaCluster } from './kafka/cluster.ts';
 export {

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { StackError } from '../errors.ts';
 import { ManagedProcess } from '../process/managed-process.ts';
+import { findFreePortBlock } from '../process/ports.ts';
 import { commandSucceeds, runCommand } from '../process/run-command.ts';
-import { type Settings, STACK_DATABASE, settingVariable, VERSIONS } from '../settings.ts';
+import { loadSettings, type Settings, STACK_DATABASE, settingVariable, VERSIONS } from '../settings.ts';
 import type { Component } from './component.ts';
 import { ensureRunning, processStatus } from './ensure-running.ts';
 
@@ -132,5 +133,31 @@ export function postgresComponent(settings: Settings): Component {
     async down() {
       await proc().stop();
     },
+  };
+}
+
+/** A PostgreSQL a test runs, stops and starts again itself. */
+export interface PrivatePostgres {
+  readonly url: string;
+  readonly port: number;
+  /** Starts it (made on first use, with the stack's database) and waits until it answers. */
+  up(): Promise<void>;
+  /** Fast shutdown (clients' sessions are ended mid-transaction); waits for the exit. */
+  down(): Promise<void>;
+}
+
+/**
+ * The stack's PostgreSQL component (same binaries, initdb flags, user and database) on the data
+ * under `dir` and a free port: for tests that take a database down without touching the shared
+ * one. Another call on the same `dir` serves the same data on another port.
+ */
+export async function privatePostgres(dir: string): Promise<PrivatePostgres> {
+  const settings = { ...loadSettings(), stackDir: dir, postgresPort: await findFreePortBlock(1) };
+  const component = postgresComponent(settings);
+  return {
+    url: postgresUrl(settings),
+    port: settings.postgresPort,
+    up: () => component.up(),
+    down: () => component.down(),
   };
 }

@@ -97,6 +97,13 @@ const isRetriableSql = (error: unknown) => {
 };
 
 /**
+ * A batch's transaction sends its statements back to back, so a session idle inside one this long
+ * belongs to a process that stalled (frozen, partitioned away) holding the partition's offset row
+ * lock: PostgreSQL ends it, so the partition's new owner is not blocked behind it for good.
+ */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+
+/**
  * The serving table as an {@link OffsetSink}: one PostgreSQL transaction per batch moves the
  * partition's row in the offsets table (only from the offset this member read: compare-and-set, so
  * a previous owner still writing is refused) and applies the batch's upserts and deletes, one
@@ -117,8 +124,16 @@ export class ServingTable implements OffsetSink<ServingContext> {
     this.#offsets = offsetsTableOf(this.#table);
     this.#onCommit = options.onCommit;
     // Batches of a stage are handled one at a time; the second connection serves marker-only moves.
-    this.#pool = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: 2,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    });
     this.#pool.on('error', () => {}); // an idle connection lost: the next checkout opens another
+    // A connection lost while checked out (the server shut down mid-transaction) fails the query in
+    // flight, which the batch sees and retries; pg also emits it on the client, where the pool does
+    // not listen then, and an 'error' event nobody listens to would end the process.
+    this.#pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   get table(): string {
