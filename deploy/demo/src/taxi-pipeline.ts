@@ -134,24 +134,27 @@ export async function runTaxiPipeline(
     const reportJson = path.join(options.workDir, 'zones.json');
     const reportSvg = path.join(options.workDir, 'zones.svg');
     progress(`replayed ${replayed.totalProduced} rides; waiting for the zone-hourly counts to catch up`);
-    const deadline = Date.now() + 180_000;
-    let report: { keys: number; totalRides: number; zones: ZoneRow[] };
-    for (;;) {
-      report = JSON.parse(
-        await runScript(
-          script('services/zone-aggregator/src/report.ts'),
-          ['--threshold', String(options.threshold), '--json', reportJson, '--svg', reportSvg],
-          kafkaEnv,
-          { quiet: true },
-        ),
-      ) as typeof report;
-      if (report.totalRides >= replayed.totalProduced) break;
-      if (Date.now() > deadline)
-        throw new Error(`zone-hourly holds ${report.totalRides} rides, expected ${replayed.totalProduced}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    progress(`waiting for the serving table in PostgreSQL to hold the ${report.totalRides} counted rides`);
+    const report = await waitWhileRunning(
+      aggregator,
+      async () => {
+        const zones = JSON.parse(
+          await runScript(
+            script('services/zone-aggregator/src/report.ts'),
+            ['--threshold', String(options.threshold), '--json', reportJson, '--svg', reportSvg],
+            kafkaEnv,
+            { quiet: true },
+          ),
+        ) as { keys: number; totalRides: number; zones: ZoneRow[] };
+        return {
+          done: zones.totalRides >= replayed.totalProduced,
+          value: zones,
+          state: `${zones.totalRides} of ${replayed.totalProduced} rides on taxi.zone-hourly`,
+        };
+      },
+      180_000,
+    );
     const rides = report.totalRides;
+    progress(`waiting for the serving table in PostgreSQL to hold the ${rides} counted rides`);
     const served = await waitWhileRunning(aggregator, async () => {
       const size = await servingTableSize(stack.postgres.url, SERVING_TABLE);
       return {
@@ -160,7 +163,7 @@ export async function runTaxiPipeline(
         state: `${size.rides} of ${rides} rides in ${SERVING_TABLE}`,
       };
     });
-    progress(`waiting for influx-sink to write the ${report.totalRides} counted rides to InfluxDB`);
+    progress(`waiting for influx-sink to write the ${rides} counted rides to InfluxDB`);
     const ridesInInflux = await waitWhileRunning(sink, async () => {
       const inInflux = await sumField(stack.influx, 'taxi_zone_hourly', 'rides');
       return { done: inInflux >= rides, value: inInflux, state: `${inInflux} of ${rides} rides in InfluxDB` };
