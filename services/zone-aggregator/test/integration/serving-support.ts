@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,14 @@ import type { ZoneHourly } from '@tributary/topics';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { aggregatorTopics } from '../../src/public.ts';
-import { type AggregatorRun, referenceCounts, startAggregator, uniqueTable } from './support.ts';
+import {
+  type AggregatorRun,
+  asTotals,
+  referenceCounts,
+  startAggregator,
+  uniqueTable,
+  waitCaughtUp,
+} from './support.ts';
 
 export const uniqueServingTable = () => `test_serving_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
@@ -192,5 +200,24 @@ export class ServingFixture {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /**
+   * The end state every serving test checks: once both stages caught up with the whole input and
+   * the table holds the output's end offsets, the table equals the plain reference and the latest
+   * record per key on the topic. Returns the end offsets.
+   */
+  async assertServedAsReference(
+    r: ServingRun,
+    kafka: Kafka,
+    client: pg.ClientBase = this.client,
+  ): Promise<Map<number, bigint>> {
+    await waitCaughtUp(this.stack, r, this.reference.rides);
+    const ends = await this.servedToEnd(r, client);
+    assert.deepEqual(await servingOffsets(client, r.servingTable, r.output), ends);
+    const table = await servingRows(client, r.servingTable);
+    assert.deepEqual(asTotals(table), this.reference.counts, 'the table equals the plain reference');
+    assert.deepEqual(table, await latestBefore(kafka, this.output(r)));
+    return ends;
   }
 }

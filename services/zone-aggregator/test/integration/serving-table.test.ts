@@ -89,12 +89,7 @@ describe('serve stage: taxi.zone-hourly into a PostgreSQL serving table, exactly
     }
     assert.equal((await replaying).produced, reference.rides);
     const last = fixture.start(r, extra);
-    await waitCaughtUp(stack, r, reference.rides);
-    const ends = await fixture.servedToEnd(r);
-    assert.deepEqual(await servingOffsets(client, r.servingTable, r.output), ends);
-    const table = await servingRows(client, r.servingTable);
-    assert.deepEqual(asTotals(table), reference.counts, 'the table equals the plain reference');
-    assert.deepEqual(table, await latestBefore(kafka, fixture.output(r)));
+    const ends = await fixture.assertServedAsReference(r, kafka);
     await last.stop();
     process.stdout.write(
       `# offsets served before each kill and at the end: ${servedBefore} … ${sum(ends)}\n`,

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LogLine, ServiceProcess } from '@tributary/demo';
 import { committedTotal, testKafka, waitFor } from '@tributary/testing';
-import { latestBefore, ServingFixture, servingOffsets, servingRows } from './serving-support.ts';
-import { asTotals, replayFile, stageGroups, waitCaughtUp } from './support.ts';
+import { ServingFixture, servingOffsets } from './serving-support.ts';
+import { replayFile, stageGroups } from './support.ts';
 
 const isServeAssignment = (line: LogLine) =>
   line.stage === 'serve' && line.msg === 'partitions assigned; positions come from the sink';
@@ -103,12 +103,7 @@ describe('serve stage: two instances on one serving table', () => {
       await replaying;
     }
 
-    await waitCaughtUp(stack, r, reference.rides);
-    const ends = await fixture.servedToEnd(r);
-    assert.deepEqual(await servingOffsets(client, r.servingTable, r.output), ends);
-    const table = await servingRows(client, r.servingTable);
-    assert.deepEqual(asTotals(table), reference.counts, 'the table equals the plain reference');
-    assert.deepEqual(table, await latestBefore(kafka, fixture.output(r)));
+    await fixture.assertServedAsReference(r, kafka);
     assert.equal((await successor.stop()).code, 0);
   });
 });
